@@ -1178,29 +1178,36 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.metric_missing": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
-        " nothing can stop training early or restore the best weights. Log it in "
+        " no detector can stop training early and no best weights are put back. Log it in "
         "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
         "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
     ),
     "monitor.lightning.metric_close": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}):"
-        " did you mean {close!r}? Until it is logged, nothing can stop training early or"
-        " restore the best weights. Log it as {metric!r}, self.log({metric!r}, value), or map"
-        " your name to it: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+        " did you mean {close!r}? Until it is logged, no detector can stop training early and"
+        " no best weights are put back. Log it as {metric!r}, self.log({metric!r}, value), or"
+        " map your name to it: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+    ),
+    "monitor.lightning.metric_same_way": (
+        "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
+        " no detector can stop training early and no best weights are put back. {key!r} is"
+        " logged, and for it too {better}: map it to {metric!r},"
+        " NNGraphCallback(metrics={{{key!r}: {metric!r}}}), or log {metric!r} in"
+        " validation_step, self.log({metric!r}, value)"
     ),
     "monitor.lightning.metric_other_way": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
-        " nothing can stop training early or restore the best weights. {name!r} is logged"
-        " instead, and for it {better}, so mapping it to {metric!r} would keep its worst epoch."
-        " Choose the best weights by it, {fix}, or log {metric!r} in validation_step,"
+        " no detector can stop training early and no best weights are put back. {name!r} is"
+        " logged instead, and for it {better}, so mapping it to {metric!r} would keep its worst"
+        " epoch. Choose the best weights by it, {fix}, or log {metric!r} in validation_step,"
         " self.log({metric!r}, value)"
     ),
     "monitor.lightning.metric_which_way": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
-        " nothing can stop training early or restore the best weights. To choose the best"
-        " weights by {name!r}, which is logged, say which way is better: {fix_max} if higher is"
-        " better (an accuracy, a score), {fix_min} if lower is (a loss); or log {metric!r} in"
-        " validation_step, self.log({metric!r}, value)"
+        " no detector can stop training early and no best weights are put back. To choose the"
+        " best weights by {name!r}, which is logged, say which way is better: {fix_max} if"
+        " higher is better (an accuracy, a score), {fix_min} if lower is (a loss); or log"
+        " {metric!r} in validation_step, self.log({metric!r}, value)"
     ),
     "monitor.lightning.rename_other_way": (
         "NNGraphCallback: metrics={{{key!r}: {name!r}}} gives {name!r} the values of {key!r},"
@@ -1212,21 +1219,21 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.better.min": "lower is better",
     "monitor.lightning.no_validation_due": (
         "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
-        " came and nothing can stop training early or restore the best weights, although a"
-        " validation DataLoader was given: the fit ended before a validation was due, or none"
+        " came: no detector can stop training early and no best weights are put back, although"
+        " a validation DataLoader was given: the fit ended before a validation was due, or none"
         " is run ({settings}). Let it validate sooner (check_val_every_n_epoch=1), train longer,"
         " or set limit_val_batches above 0"
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
-        " came and nothing can stop training early or restore the best weights. Give the fit a"
-        " validation DataLoader, trainer.fit(model, train_dl, val_dl) (and check that"
+        " came: no detector can stop training early and no best weights are put back. Give the"
+        " fit a validation DataLoader, trainer.fit(model, train_dl, val_dl) (and check that"
         " limit_val_batches is not 0)"
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: the watched metric {metric!r} is logged per step only "
-        "(on_epoch=False), and nngraph reads the values of whole epochs, so "
-        "nothing can stop training early or restore the best weights. Log it per epoch: "
+        "(on_epoch=False), and nngraph reads the values of whole epochs, so no detector can "
+        "stop training early and no best weights are put back. Log it per epoch: "
         "self.log({key!r}, value, on_epoch=True)"
     ),
     "monitor.lightning.other_model": (
@@ -1247,6 +1254,12 @@ MESSAGES: dict[str, str] = {
         "training stopped with an error: the weights are left as they were then; "
         "restore_best() on the callback's monitor (NNGraphCallback.monitor) puts the best ones "
         "(epoch {best}) back"
+    ),
+    "monitor.lightning.earlier_best_kept": (
+        "the watched metric {metric} did not come in this fit, so nothing judged the weights it"
+        " trained: they are kept, and the best weights of an earlier fit (epoch {best}) were"
+        " not put back over them; restore_best() on the callback's monitor"
+        " (NNGraphCallback.monitor) puts those back"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"

@@ -1237,33 +1237,41 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.metric_missing": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana "
-        "(zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci "
-        "najlepszych wag. Zapisuj ją w validation_step, np. self.log({metric!r}, value), albo "
-        "wskaż, która z twoich metryk nią jest: NNGraphCallback(metrics={{'twoja_nazwa': "
-        "{metric!r}}})"
+        "(zapisane: {logged}), więc żaden detektor nie zatrzyma treningu wcześniej i żadne "
+        "najlepsze wagi nie zostaną przywrócone. Zapisuj ją w validation_step, np. "
+        "self.log({metric!r}, value), albo wskaż, która z twoich metryk nią jest: "
+        "NNGraphCallback(metrics={{'twoja_nazwa': {metric!r}}})"
     ),
     "monitor.lightning.metric_close": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
-        " (zapisane: {logged}): czy chodziło o {close!r}? Dopóki nie zostanie zapisana, nic nie"
-        " zatrzyma treningu wcześniej ani nie przywróci najlepszych wag. Zapisuj ją jako"
-        " {metric!r}, self.log({metric!r}, value), albo wskaż, że twoja metryka nią jest:"
-        " NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+        " (zapisane: {logged}): czy chodziło o {close!r}? Dopóki nie zostanie zapisana, żaden"
+        " detektor nie zatrzyma treningu wcześniej i żadne najlepsze wagi nie zostaną"
+        " przywrócone. Zapisuj ją jako {metric!r}, self.log({metric!r}, value), albo wskaż, że"
+        " twoja metryka nią jest: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+    ),
+    "monitor.lightning.metric_same_way": (
+        "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
+        " (zapisane: {logged}), więc żaden detektor nie zatrzyma treningu wcześniej i żadne"
+        " najlepsze wagi nie zostaną przywrócone. Zapisywana jest metryka {key!r}, a dla niej"
+        " też {better}: wskaż, że to ona jest {metric!r},"
+        " NNGraphCallback(metrics={{{key!r}: {metric!r}}}), albo zapisuj {metric!r} w"
+        " validation_step, self.log({metric!r}, value)"
     ),
     "monitor.lightning.metric_other_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
-        " (zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci"
-        " najlepszych wag. Zapisywana jest za to metryka {name!r}, a dla niej {better}, więc"
-        " podanie jej jako {metric!r} zachowałoby jej najgorszą epokę. Wybieraj najlepsze wagi"
-        " według niej, {fix}, albo zapisuj {metric!r} w validation_step,"
-        " self.log({metric!r}, value)"
+        " (zapisane: {logged}), więc żaden detektor nie zatrzyma treningu wcześniej i żadne"
+        " najlepsze wagi nie zostaną przywrócone. Zapisywana jest za to metryka {name!r}, a dla"
+        " niej {better}, więc podanie jej jako {metric!r} zachowałoby jej najgorszą epokę."
+        " Wybieraj najlepsze wagi według niej, {fix}, albo zapisuj {metric!r} w"
+        " validation_step, self.log({metric!r}, value)"
     ),
     "monitor.lightning.metric_which_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
-        " (zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci"
-        " najlepszych wag. Aby wybierać najlepsze wagi według zapisywanej metryki {name!r},"
-        " powiedz, która wartość jest lepsza: {fix_max}, jeśli wyższa (dokładność, wynik),"
-        " albo {fix_min}, jeśli niższa (strata); możesz też zapisywać {metric!r} w"
-        " validation_step, self.log({metric!r}, value)"
+        " (zapisane: {logged}), więc żaden detektor nie zatrzyma treningu wcześniej i żadne"
+        " najlepsze wagi nie zostaną przywrócone. Aby wybierać najlepsze wagi według"
+        " zapisywanej metryki {name!r}, powiedz, która wartość jest lepsza: {fix_max}, jeśli"
+        " wyższa (dokładność, wynik), albo {fix_min}, jeśli niższa (strata); możesz też"
+        " zapisywać {metric!r} w validation_step, self.log({metric!r}, value)"
     ),
     "monitor.lightning.rename_other_way": (
         "NNGraphCallback: metrics={{{key!r}: {name!r}}} daje metryce {name!r} wartości {key!r},"
@@ -1275,23 +1283,24 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.better.min": "lepsza jest niższa wartość",
     "monitor.lightning.no_validation_due": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
-        " nie nadeszła i nic nie może wcześniej zatrzymać treningu ani przywrócić najlepszych"
-        " wag, choć walidacyjny DataLoader został podany: trening skończył się, zanim przyszła"
-        " pora na walidację, albo żadna nie jest uruchamiana ({settings}). Niech waliduje"
-        " wcześniej (check_val_every_n_epoch=1), trenuj dłużej albo ustaw limit_val_batches"
-        " powyżej 0"
+        " nie nadeszła: żaden detektor nie może wcześniej zatrzymać treningu i żadne najlepsze"
+        " wagi nie zostaną przywrócone, choć walidacyjny DataLoader został podany: trening"
+        " skończył się, zanim przyszła pora na walidację, albo żadna nie jest uruchamiana"
+        " ({settings}). Niech waliduje wcześniej (check_val_every_n_epoch=1), trenuj dłużej"
+        " albo ustaw limit_val_batches powyżej 0"
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
-        " nie nadeszła i nic nie może wcześniej zatrzymać treningu ani przywrócić najlepszych"
-        " wag. Przekaż do fit walidacyjny DataLoader, trainer.fit(model, train_dl, val_dl) (i"
-        " sprawdź, czy limit_val_batches nie jest równe 0)"
+        " nie nadeszła: żaden detektor nie może wcześniej zatrzymać treningu i żadne najlepsze"
+        " wagi nie zostaną przywrócone. Przekaż do fit walidacyjny DataLoader,"
+        " trainer.fit(model, train_dl, val_dl) (i sprawdź, czy limit_val_batches nie jest"
+        " równe 0)"
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: obserwowana metryka {metric!r} jest zapisywana tylko po każdym kroku "
-        "(on_epoch=False), a nngraph odczytuje wartości z całych epok, więc "
-        "nic nie zatrzyma treningu wcześniej ani nie przywróci najlepszych wag. Zapisuj ją raz "
-        "na epokę: self.log({key!r}, value, on_epoch=True)"
+        "(on_epoch=False), a nngraph odczytuje wartości z całych epok, więc żaden detektor nie "
+        "zatrzyma treningu wcześniej i żadne najlepsze wagi nie zostaną przywrócone. Zapisuj "
+        "ją raz na epokę: self.log({key!r}, value, on_epoch=True)"
     ),
     "monitor.lightning.other_model": (
         "monitor przechowuje najlepsze wagi modelu podanego w Monitor(model=...), a to nie jest"
@@ -1311,6 +1320,12 @@ MESSAGES: dict[str, str] = {
         "trening zatrzymał się z powodu błędu: wagi zostały takie, jakie były w tej chwili; "
         "restore_best() monitora callbacku (NNGraphCallback.monitor) przywróci najlepsze "
         "(z epoki {best})"
+    ),
+    "monitor.lightning.earlier_best_kept": (
+        "obserwowana metryka {metric} nie nadeszła w tym wywołaniu fit, więc nic nie oceniło"
+        " wytrenowanych w nim wag: zostają, a najlepsze wagi z wcześniejszego wywołania fit (z"
+        " epoki {best}) ich nie zastąpiły; restore_best() monitora callbacku"
+        " (NNGraphCallback.monitor) przywróci tamte wagi"
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"

@@ -2,7 +2,8 @@
 (:func:`check_monitor`, :func:`check_metric`, :func:`check_mode`), and whether what stops
 training watches the metric the best weights are chosen by (:func:`stop_metric_mismatch`, and
 the warning that says so: :func:`stop_metric_warning`), and the text for a watched metric never
-logged (:func:`missing_metric_text`, offering a logged score to watch: :func:`watch_instead`).
+logged (:func:`missing_metric_text`, offering a logged metric to map or watch:
+:func:`watch_instead`).
 
     >>> from nngraph.monitor import detectors
     >>> check_monitor(detectors.Patience(5))  # doctest: +ELLIPSIS
@@ -134,7 +135,8 @@ def missing_metric_text(
     """The warning's text for the watched metric never logged: the ``keys`` the module logged
     and, for one that looks like a slip of it, "did you mean" with that key, as the Monitor
     offers it (its own :meth:`~nngraph.monitor._watched.MetricWatching._close_name`, on the
-    names it was given; ``names`` maps Lightning's keys to them). A validation metric that is
+    names it was given; ``names`` maps Lightning's keys to them). A logged validation metric
+    better the same way (a loss under another name) is offered to be mapped to it; else one
     better the other way (an accuracy, for ``val_loss``) is offered to be watched itself, with
     the fix for the callback's own monitor (``own_monitor``) or for one given: mapped to the
     watched name, it would keep the worst epoch (see :func:`watch_instead`).
@@ -145,14 +147,17 @@ def missing_metric_text(
         NNGraphCallback: the watched metric 'val_loss' was never logged ... did you mean 'val_los'?...
         >>> print(missing_metric_text(mon, ["loss", "val_acc"], same))  # doctest: +ELLIPSIS
         NNGraphCallback: ... Choose the best weights by it, NNGraphCallback(metric='val_acc'), or...
+        >>> print(missing_metric_text(mon, ["val_mse", "val_acc"], same))  # doctest: +ELLIPSIS
+        NNGraphCallback: ... 'val_mse' is logged, and for it too lower is better: map it to...
     """
     metric = monitor.metric
     logged = ", ".join(keys) or "-"
+    named = names(keys)
     close = monitor._close_name(metric)
-    key = next((k for k, name in names(keys).items() if name == close), "") if close else ""
+    key = next((k for k, name in named.items() if name == close), "") if close else ""
     if key:
         return message("monitor.lightning.metric_close", metric=metric, logged=logged, close=key)
-    instead = watch_instead(monitor, names(keys).values())
+    instead = watch_instead(monitor, named.values())
     if instead is None:
         return message("monitor.lightning.metric_missing", metric=metric, logged=logged)
     name, way = instead
@@ -166,12 +171,22 @@ def missing_metric_text(
             fix_max=f"{fix}(metric={name!r}, mode='max')",
             fix_min=f"{fix}(metric={name!r}, mode='min')",
         )
+    better = message(f"monitor.lightning.better.{way}")
+    if way == monitor.mode:  # mapped to the watched name as the module logs it
+        key = next(k for k, shown in named.items() if shown == name)
+        return message(
+            "monitor.lightning.metric_same_way",
+            metric=metric,
+            logged=logged,
+            key=key,
+            better=better,
+        )
     return message(
         "monitor.lightning.metric_other_way",
         metric=metric,
         logged=logged,
         name=name,
-        better=message(f"monitor.lightning.better.{way}"),
+        better=better,
         fix=f"{fix}(metric={name!r})",
     )
 
@@ -179,24 +194,25 @@ def missing_metric_text(
 def watch_instead(
     monitor: Monitor, names: Iterable[str]
 ) -> tuple[str, Literal["min", "max"] | None] | None:
-    """A logged validation metric (one of the monitor's ``names``) to watch in place of the
-    monitor's metric, which was never logged, where mapping it to that name
-    (``metrics={'val_acc': 'val_loss'}``) would be wrong or may be: the first whose name says
-    it is better the other way (``"max"`` for an accuracy when a loss is watched), else the
-    first whose name says neither (``None``: ``val_poprawnosc`` may be either). ``None`` when
-    every one is better the same way (a loss under another name: mapping it is right).
+    """A logged validation metric (one of the monitor's ``names``) to choose the best weights
+    by, the monitor's metric never logged, with the way it is better: the first whose name says
+    it is better the same way (``"min"``: a loss under another name, ``val_mse``, to map to a
+    watched ``val_loss``), else the first better the other way (``"max"`` for an accuracy when a
+    loss is watched: mapping it would keep its worst epoch), else the first whose name says
+    neither (``None``: ``val_poprawnosc`` may be either). ``None`` when none is logged.
 
         >>> mon = Monitor(display=False)
-        >>> watch_instead(mon, ["loss", "val_mse", "val_acc"]), watch_instead(mon, ["val_mse"])
-        (('val_acc', 'max'), None)
-        >>> watch_instead(mon, ["val_poprawnosc"])
-        ('val_poprawnosc', None)
+        >>> watch_instead(mon, ["loss", "val_acc", "val_mse"]), watch_instead(mon, ["val_acc"])
+        (('val_mse', 'min'), ('val_acc', 'max'))
+        >>> watch_instead(mon, ["val_poprawnosc"]), watch_instead(mon, ["loss"])
+        (('val_poprawnosc', None), None)
     """
     logged = [name for name in names if is_validation(name) and name != monitor.metric]
-    for name in logged:
-        way = resolve_mode("auto", name)
-        if mode_known(name) and way != monitor.mode:
-            return name, way
+    known = [(name, resolve_mode("auto", name)) for name in logged if mode_known(name)]
+    for way_first in (True, False):  # the same way as the watched metric first
+        for name, way in known:
+            if (way == monitor.mode) is way_first:
+                return name, way
     unknown = next((name for name in logged if not mode_known(name)), None)
     return None if unknown is None else (unknown, None)
 

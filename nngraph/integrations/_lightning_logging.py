@@ -101,7 +101,8 @@ class MetricLogging:
             self._record(step, found)
         # reading it ends the epoch's step (see Monitor.log); a stop it asks for is passed on
         # at the end of the epoch that starts now, which may log nothing (see _log)
-        self._late_stop = self.monitor.should_stop
+        asked = self.monitor.should_stop
+        self._late_stop = asked if self.stop else self.monitor.stop_requested
 
     def _log(
         self,
@@ -120,8 +121,8 @@ class MetricLogging:
         if mon is None:
             return
         if not self._record(step, found):
-            if self.stop and step_ended is False:  # an epoch without validation: nothing to
-                self._pass_stop(trainer, step, self._late_stop)  # log, yet a stop to pass on
+            if step_ended is False:  # an epoch that logged nothing, yet a stop to pass on
+                self._pass_stop(trainer, step, self._late_stop or self._stop_wanted(step_ended))
             return
         if validated and all(name != mon.metric for _, name, _ in found):
             # validation ran and did not log the watched metric: said at once for a slip of
@@ -133,11 +134,19 @@ class MetricLogging:
                 self._warn_missing(trainer)
         elif any(name == mon.metric for _, name, _ in found):  # (not before it is logged:
             self._check_stop_metric(trainer)  # never logged, the warning above says it all)
-        if self.stop:
-            # should_stop also judges the evaluations held back; stop_requested polls the view;
-            # a stop due judges none (Patience's rule needs no training loss: see _stop_due)
-            wanted = mon.should_stop if step_ended else mon.stop_requested or mon._stop_due()
-            self._pass_stop(trainer, step, wanted)
+        self._pass_stop(trainer, step, self._stop_wanted(step_ended))
+
+    def _stop_wanted(self, step_ended: bool) -> bool:
+        """Whether the monitor wants training to stop now: the user's Stop (the view's button,
+        ``request_stop()``) always; a detector's only where it may stop training (``stop``)."""
+        mon = self.monitor
+        if mon is None:
+            return False
+        if not self.stop:
+            return mon.stop_requested  # polls the view
+        # should_stop also judges the evaluations held back; stop_requested polls the view;
+        # a stop due judges none (Patience's rule needs no training loss: see _stop_due)
+        return mon.should_stop if step_ended else mon.stop_requested or mon._stop_due()
 
     def _pass_stop(self, trainer: Any, step: float, wanted: bool) -> None:
         """Ask Lightning to stop where the monitor (on any process) wants it to."""

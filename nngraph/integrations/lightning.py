@@ -59,6 +59,7 @@ from nngraph.i18n import message
 from nngraph.integrations import _lightning_checks as checks
 from nngraph.integrations import _lightning_fits as fits
 from nngraph.integrations import _lightning_names as naming
+from nngraph.integrations import _lightning_restore as restoring
 from nngraph.integrations import _lightning_steps as steps
 from nngraph.integrations._lightning_logging import NOT_USER_CODE, MetricLogging
 from nngraph.integrations._lightning_names import metric_name
@@ -95,13 +96,16 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     (``"max"``) or lowest (``"min"``) value is the best: ``"auto"``, the default, reads the
     metric's name, and a name that says neither way, such as ``val_poprawnosc``, is taken for a
     loss with a warning, so pass ``mode="max"`` for an accuracy or a score under such a name,
-    ``mode="min"`` for a loss); ``stop``: let detectors stop training;
+    ``mode="min"`` for a loss); ``stop``: let detectors stop training (the view's Stop button,
+    ``monitor.request_stop()``, stops it either way, after the epoch it was clicked in);
     ``restore_best``: put the best epoch's weights back into the module when ``fit`` ends,
-    also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells. An
-    error leaves the weights as they were then, to look into (the monitor says how to restore
-    the best ones); either event is dated at the epoch that was running (as Lightning's progress
-    bar shows it). A stop by Lightning's own ``EarlyStopping`` is told as an event, in each fit
-    it stops (one made in an earlier cell too). Where a stopping detector or an
+    also when it is interrupted (the kernel's Stop button, Ctrl+C), which the monitor tells,
+    even before the first epoch of a later ``fit`` ends (an earlier fit's best). An error
+    leaves the weights as they were then, to look into (the monitor says how to restore the
+    best ones); either event, and a click on the view's Stop button, is dated at the epoch that
+    was running (as Lightning's progress bar shows it). A stop by Lightning's own
+    ``EarlyStopping`` is told as an event, in each fit it stops (one made in an earlier cell
+    too). Where a stopping detector or an
     ``EarlyStopping`` watches another metric than the one the best weights are chosen by
     (``Patience(5, metric="val_acc")`` with the default ``val_loss``), an
     :class:`~nngraph.capture.NNGraphWarning` says so once, with the fix.
@@ -128,7 +132,10 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     button stops it again.
     Each new ``fit`` starts its optimizer afresh (and after a restore, from the best weights), so
     its first epochs may jump: an event says so where it starts. If the second fit of the same
-    module never beats the best, it gets the best weights back (never worse ones). If the
+    module never beats the best, it gets the best weights back (never worse ones). A ``fit``
+    in which the watched metric never came (no validation was due in it) keeps the weights it
+    trained, which nothing compared with the best: an event says that the earlier best was
+    not put back, and how to put it back. If the
     watched metric (``monitor.metric``, default ``val_loss``) is never logged, an
     :class:`~nngraph.capture.NNGraphWarning` says so once and lists the metrics that were
     logged, with the names ``metrics=`` accepts.
@@ -275,6 +282,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
 
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
         self._log_late(trainer)
+        if self.monitor is not None:  # the Stop button's event is dated at this epoch
+            self.monitor._epoch_running = self._now(trainer)
         self._batches = 0
         self._means.reset()
         self._skip = ((), set())  # named again: the monitor's detectors may have changed
@@ -290,6 +299,8 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
     ) -> None:
         self._batches = batch_idx + 1
         self._fit_batches += 1
+        if self._by_batches and self.monitor is not None:  # its "epoch": the batches done
+            self.monitor._epoch_running = self._now(trainer)
         keys = tuple(trainer.callback_metrics)
         if keys != self._skip[0]:  # the validation keys: named once, not at every batch
             names = self._names(keys)
@@ -342,32 +353,34 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
 
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:
         self._log_late(trainer)
+        if self.monitor is not None:
+            self.monitor._epoch_running = None
+
+    def _now(self, trainer: Any) -> int:
+        """The monitor's number of the epoch running, as Lightning's progress bar shows it
+        (not the last one logged); where points are numbered by batches, the batches done."""
+        if self._by_batches:
+            return self._first + self._fit_batches
+        logged = self.monitor.epoch if self.monitor is not None else 0
+        return max(self._offset + steps.running_epoch(trainer), logged)
 
     def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
-        """An interrupted fit (Stop, Ctrl+C) gets the best weights back, as an ended one does;
-        after an error they stay as they were, and the monitor says how to restore them."""
-        self._running = False
+        """An interrupted fit (Stop, Ctrl+C) gets the best weights back, as an ended one does,
+        also before its first epoch ends (a later fit: an earlier one's best); after an error
+        they stay as they were, and the monitor says how to restore them."""
+        started, self._running = self._running, False
         mon = self.monitor
-        if mon is None or not self._trained:
+        if mon is None or not started:  # training never started (e.g. in the sanity check)
             return
-        with contextlib.suppress(Exception):  # the error to show is the user's, not this one
-            if not self._saw_metric:  # in the callback's words, before the monitor's own
-                self._warn_missing(trainer)
-            mon.close()  # the lines and points held back
-        best = mon.best.epoch if mon.best is not None else None
-        if not self.restore_best or best is None or mon.model is None:
-            return
-        # the epoch that was running, as Lightning's progress bar shows it (not the last logged)
-        if self._by_batches:
-            now = self._first + self._fit_batches
-        else:
-            now = max(self._offset + steps.running_epoch(trainer), mon.epoch)
-        if not isinstance(exception, KeyboardInterrupt):
-            mon.add_event(steps.note(now, "monitor.lightning.error_kept", best=best))
-        elif not _holds(pl_module, mon.model):
-            _warn_other_model()
-        elif self._restore(mon, pl_module):
-            mon.add_event(steps.note(now, "monitor.lightning.interrupted", best=best))
+        mon._epoch_running = None
+        if self._trained:  # an epoch ended in this fit
+            with contextlib.suppress(Exception):  # the error to show is the user's, not this
+                if not self._saw_metric:  # in the callback's words, before the monitor's own
+                    self._warn_missing(trainer)
+                mon.close()  # the lines and points held back
+        if self.restore_best:
+            now, last = self._now(trainer), self._last_logged
+            restoring.after_exception(mon, pl_module, exception, now=now, last_logged=last)
 
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         self._running = False
@@ -379,39 +392,6 @@ class NNGraphCallback(MetricLogging, Callback):  # type: ignore[misc,unused-igno
         at = math.ceil(self._last_logged) if self._by_batches else None  # Lightning says 0
         for event in steps.early_stops(self._early, self._offset, at):  # after the last line
             self.monitor.add_event(event)
-        mon = self.monitor
-        if self.restore_best and mon.best is not None and mon.model is not None:
-            if _holds(pl_module, mon.model):
-                self._restore(mon, pl_module)
-            else:
-                _warn_other_model()
-
-    def _restore(self, mon: Monitor, pl_module: Any) -> bool:
-        """Put the best weights back into the monitor's model, ``pl_module`` or a part of it;
-        where they cannot be, say why."""
-        try:
-            mon.restore_best(mon.model)
-        except NNGraphError as exc:  # e.g. the best came from an earlier module: say why
-            text = message("monitor.lightning.not_restored", reason=exc)
-            warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
-            return False
-        best = mon.best
-        # weights of an earlier epoch than the last: a next fit starts back there
-        earlier = best is not None and best.step < self._last_logged
-        fits.restored(mon, best.epoch if best is not None and earlier else None)
-        return True
-
-
-def _holds(pl_module: Any, model: Any) -> bool:
-    """Whether the module fitted is the monitor's model or holds it (``Monitor(model=net)`` for
-    the ``net`` a LightningModule wraps): the best weights go back there, never into another
-    module, whose own training they would overwrite (a model cell run again, then its fit)."""
-    return model is not None and any(part is model for part in pl_module.modules())
-
-
-def _warn_other_model() -> None:
-    """Say that the best weights were not put back: they are the monitor's own model's, which
-    is not the module fitted (nor in it), whose own training they would overwrite."""
-    reason = message("monitor.lightning.other_model")
-    text = message("monitor.lightning.not_restored", reason=reason)
-    warnings.warn(text, NNGraphWarning, stacklevel=stacklevel_outside(NOT_USER_CODE))
+        if self.restore_best:
+            now, last, judged = self._now(trainer), self._last_logged, self._saw_metric
+            restoring.at_fit_end(self.monitor, pl_module, judged=judged, now=now, last_logged=last)

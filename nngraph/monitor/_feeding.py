@@ -123,6 +123,9 @@ class DetectorFeeding:
         self._events: list[Event] = []
         self._stop_event: Event | None = None
         self._user_stop: Event | None = None  # the Stop button's (request_stop's) event
+        # the epoch a training loop is in, where what drives it knows (Lightning's callback):
+        # the Stop button's event is dated there, not at the last epoch logged
+        self._epoch_running: int | None = None
         self._stop_told = False  # a training cell run again after the stop was told so
         self._stop_cell: int | None = None  # the notebook cell (In[N]) the stop came in
         # the divergence events told in row number `_told_row` (each with whether Divergence
@@ -315,11 +318,14 @@ class DetectorFeeding:
             raise NNGraphError(message("monitor.error.stop_reason", got=short_repr(reason)))
         if self._user_stop is not None:
             return self._user_stop  # asked already (maybe after a detector), not withdrawn since
+        epoch, step = self.epoch, self._last_step
+        if self._epoch_running is not None and self._epoch_running > epoch:
+            epoch, step = self._epoch_running, float(self._epoch_running)
         if reason is None:
-            reason = message("monitor.stop_requested", epoch=self.epoch)
+            reason = message("monitor.stop_requested", epoch=epoch)
         event = Event(
-            step=self._last_step,
-            epoch=self.epoch,
+            step=step,
+            epoch=epoch,
             detector="user",
             kind="stop",
             message_id="monitor.stop_requested",

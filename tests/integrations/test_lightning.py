@@ -244,7 +244,22 @@ def test_following_the_advice_for_an_accuracy_keeps_its_highest_epoch() -> None:
 def test_a_loss_logged_under_another_name_is_still_told_to_be_mapped() -> None:
     *_, recorder = fit(NNGraphCallback(display=False), max_epochs=2, model=NetLoggingAs("val_mse"))
     (warning,) = recorder.warnings
-    assert "NNGraphCallback(metrics={'your_name': 'val_loss'})" in warning
+    assert "NNGraphCallback(metrics={'val_mse': 'val_loss'})" in warning  # by its own name
+
+
+@pytest.mark.parametrize(("loss", "acc"), [("val_mse", "val_acc"), ("valid/mse", "val_f1")])
+def test_a_loss_logged_under_another_name_beside_a_score_is_offered_first(
+    loss: str, acc: str
+) -> None:
+    """Sweep s45 lightning, finding 6: with val_mse and val_acc logged, the warning said
+    "'val_acc' is logged instead" and offered only metric='val_acc', never the validation loss
+    the module logs, as it does when that loss is logged alone."""
+    model = NetLoggingAs(loss=loss, acc=acc)
+    *_, recorder = fit(NNGraphCallback(display=False), max_epochs=2, model=model)
+    (warning,) = recorder.warnings
+    assert f"{loss!r} is logged, and for it too lower is better" in warning
+    assert f"NNGraphCallback(metrics={{{loss!r}: 'val_loss'}})" in warning
+    assert "instead" not in warning and "metric=" not in warning
 
 
 def test_a_fit_without_a_validation_loader_is_told_so_not_to_log_the_metric() -> None:

@@ -12,6 +12,7 @@ import torch
 pl = pytest.importorskip("lightning.pytorch")
 
 from nngraph.capture import NNGraphWarning  # noqa: E402
+from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
 from tests.integrations.test_lightning import Net, fit, loaders  # noqa: E402
@@ -82,6 +83,53 @@ def test_a_continued_run_that_beats_its_best_gets_the_new_best_back() -> None:
     assert cb.monitor is mon and mon.epoch == 9
     assert best is not None and 1 < best.epoch < 9 and best.value < first_best.value
     assert same(model.state_dict(), second.states[best.epoch - 2])  # its epochs 0-7 are 2-9
+
+
+def test_a_second_fit_that_validates_nothing_keeps_its_weights_and_says_so() -> None:
+    """Sweep s45 lightning, finding 3: three more epochs validated every 5 epochs warned that
+    "nothing can ... restore the best weights", then put the first fit's best back, throwing
+    the three epochs away without a word."""
+    cb = NNGraphCallback(detectors=[], display=False)
+    _, model, first = fit(cb, max_epochs=8)
+    mon = monitor_of(cb)
+    best = mon.best
+    assert best is not None and best.epoch < 7  # put back when the first fit ended
+    _, _, second = fit(cb, max_epochs=3, model=model, check_val_every_n_epoch=5)
+    assert mon.best is best and mon.epoch == 10  # its epochs 8 to 10: nothing judged them
+    assert same(model.state_dict(), second.states[2])  # the weights it trained are kept
+    (warning,) = second.warnings
+    assert "no validation ran in this fit" in warning
+    assert "no best weights are put back" in warning
+    event = mon.events[-1]
+    assert event.epoch == 10 and event.message == (
+        "the watched metric val_loss did not come in this fit, so nothing judged the weights it"
+        f" trained: they are kept, and the best weights of an earlier fit (epoch {best.epoch})"
+        " were not put back over them; restore_best() on the callback's monitor"
+        " (NNGraphCallback.monitor) puts those back"
+    )
+    mon.restore_best(model)  # as it says
+    assert same(model.state_dict(), first.states[best.epoch])
+
+
+def test_a_second_fit_that_validates_gets_the_best_back_with_no_such_event() -> None:
+    cb = NNGraphCallback(detectors=[], display=False)
+    _, model, first = fit(cb, max_epochs=8)
+    mon = monitor_of(cb)
+    best = mon.best
+    model.lr = 10.0  # never better than the first fit's best
+    _, _, second = fit(cb, max_epochs=6, model=model, check_val_every_n_epoch=5)
+    assert mon.best is best and same(model.state_dict(), first.states[best.epoch])
+    assert all(e.message_id != "monitor.lightning.earlier_best_kept" for e in mon.events)
+    assert second.warnings == []
+
+
+def test_the_kept_weights_event_is_in_polish_too() -> None:
+    set_language("pl")  # tests/conftest.py sets English again
+    cb = NNGraphCallback(detectors=[], display=False)
+    _, model, _ = fit(cb, max_epochs=3)
+    fit(cb, max_epochs=1, model=model, check_val_every_n_epoch=5)
+    said = "obserwowana metryka val_loss nie nadeszła w tym wywołaniu fit"
+    assert str(monitor_of(cb).events[-1]).startswith(f"epoka 3: {said}")
 
 
 class FakeView:

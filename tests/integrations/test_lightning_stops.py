@@ -15,6 +15,7 @@ pl = pytest.importorskip("lightning.pytorch")
 
 from lightning.pytorch.callbacks import EarlyStopping  # noqa: E402
 
+from nngraph.capture import NNGraphWarning  # noqa: E402
 from nngraph.i18n import set_language  # noqa: E402
 from nngraph.integrations.lightning import NNGraphCallback  # noqa: E402
 from nngraph.monitor import Monitor, detectors  # noqa: E402
@@ -74,14 +75,43 @@ class Breaks(pl.Callback):
         self.states[trainer.current_epoch] = {k: v.clone() for k, v in state.items()}
 
 
-def fit(callbacks: list[Any], max_epochs: int = 40) -> Net:
+class ClicksStop(pl.Callback):
+    """Clicks the live view's Stop button (``monitor.request_stop()``, what the button does)
+    during training batch ``batch`` of epoch ``at`` (Lightning's numbers, from 0)."""
+
+    def __init__(self, cb: NNGraphCallback, at: int, batch: int = 1) -> None:
+        self.cb, self.at, self.batch = cb, at, batch
+
+    def on_train_batch_end(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, i: int
+    ) -> None:
+        if (trainer.current_epoch, i) == (self.at, self.batch):
+            monitor_of(self.cb).request_stop()
+
+
+class LogsNothing(Net):
+    """Returns its training loss without logging it, as a module may: an epoch without a
+    validation logs nothing."""
+
+    def training_step(self, batch: Batch, _: int) -> torch.Tensor:
+        return self.step(batch)
+
+
+def run(
+    callbacks: list[Any], max_epochs: int = 40, model: Net | None = None, **options: Any
+) -> tuple[pl.Trainer, Net]:
+    """Fit ``model`` (a new ``Net``) on a new quiet trainer; ``options`` go to the trainer."""
     torch.manual_seed(0)
-    model = Net()
-    trainer = quiet_trainer(callbacks, max_epochs)
+    model = Net() if model is None else model
+    trainer = quiet_trainer(callbacks, max_epochs, **options)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Lightning's "few workers" advice
         trainer.fit(model, *noise_loaders(32))
-    return model
+    return trainer, model
+
+
+def fit(callbacks: list[Any], max_epochs: int = 40) -> Net:
+    return run(callbacks, max_epochs)[1]
 
 
 def same(state: State, other: State) -> bool:
@@ -212,3 +242,96 @@ def test_a_stop_that_min_epochs_holds_back_is_said_once() -> None:
             " here; the best weights are still put back at the end of fit",
         )
     ]
+
+
+@pytest.mark.parametrize("stop", [True, False])
+def test_the_stop_button_ends_the_fit_after_its_epoch_whatever_stop_says(stop: bool) -> None:
+    """Sweep s45 lightning, finding 1: with NNGraphCallback(stop=False) (detectors do not stop
+    training) a click on Stop was recorded, "stop requested" printed, and fit ran on to
+    max_epochs."""
+    cb = NNGraphCallback(detectors=[detectors.Patience(1)], stop=stop, display=False)
+    trainer, _ = run([cb, ClicksStop(cb, at=6)], max_epochs=30)
+    mon = monitor_of(cb)
+    (fired, *_) = [e for e in mon.events if e.detector == "Patience(1)"]
+    if stop:  # the detector stopped it before the click
+        assert trainer.current_epoch == fired.epoch + 1 < 6 and not mon.stop_requested
+    else:  # the detector's advice went by; the click ended the fit after its epoch
+        assert fired.epoch < 6 and mon.stop_requested
+        assert trainer.current_epoch == 7 and mon.epoch == 6  # epochs 0 to 6
+
+
+@pytest.mark.parametrize("stop", [True, False])
+def test_the_stop_button_ends_an_epoch_that_logs_nothing(stop: bool) -> None:
+    """Sweep s45 lightning, finding 5: a module that logs no training metric, validated every
+    5 epochs: a click in epoch 1 ended fit only after epoch 2, and the warning at the end said
+    "nothing can stop training early", though the Stop button had stopped it."""
+    cb = NNGraphCallback(detectors=[], stop=stop, display=False)
+    trainer = quiet_trainer([cb, ClicksStop(cb, at=1)], 12, check_val_every_n_epoch=5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(LogsNothing(), *noise_loaders(32))
+    assert trainer.current_epoch == 2  # epochs 0 and 1
+    (warning,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
+    assert "no validation ran in this fit" in warning and "nothing can stop" not in warning
+    assert "no detector can stop training early" in warning
+
+
+@pytest.mark.parametrize("display", [False, "text"])
+def test_the_stop_button_is_dated_at_the_epoch_it_was_clicked_in(
+    display: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sweep s45 lightning, finding 4: a click during Lightning's epoch 4 (its bar: "Epoch 4")
+    said "stop requested at epoch 3", the last epoch logged; epoch 4 then trained to its end
+    (and may be the best epoch put back)."""
+    cb = NNGraphCallback(detectors=[], display=display)
+    run([cb, ClicksStop(cb, at=4)])
+    mon = monitor_of(cb)
+    stop = mon.stop_event
+    assert stop is not None and mon.epoch == 4  # epochs 0 to 4 ran
+    assert (stop.detector, stop.epoch, stop.step) == ("user", 4, 4.0)
+    assert str(stop) == "epoch 4: stop requested at epoch 4"
+    if display == "text":
+        assert "stop requested at epoch 4" in capsys.readouterr().out
+    mon.resume()
+    assert mon.request_stop().epoch == 4  # after fit: at the last epoch logged, as before
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupt_in_the_first_epoch_of_a_second_fit_is_handled_as_documented(
+    sigint: None, error: type[BaseException]
+) -> None:
+    """Sweep s45 lightning, finding 2: the training cell run again and interrupted in its first
+    epoch: the model kept the weights the new optimizer had half changed, with no word (and an
+    error there did not say how to put the best ones back)."""
+    cb, first = NNGraphCallback(detectors=[], display=False), Breaks()
+    _, model = run([first, cb], max_epochs=10)
+    mon = monitor_of(cb)
+    best = mon.best
+    assert best is not None and mon.epoch == 9
+    with pytest.raises((SystemExit, RuntimeError)):  # after its first batch's step
+        run([Breaks(0, error(), batch=1), cb], max_epochs=10, model=model)
+    assert mon.best is best
+    event = mon.events[-1]
+    assert event.epoch == 10  # a new trainer's epoch 0: the monitor's 10
+    if error is KeyboardInterrupt:
+        assert same(model.state_dict(), first.states[best.epoch])
+        said = f"training was interrupted: the best weights (epoch {best.epoch}) were put back"
+    else:  # left to look into
+        assert not same(model.state_dict(), first.states[best.epoch])
+        said = f"(NNGraphCallback.monitor) puts the best ones (epoch {best.epoch}) back"
+    assert said in event.message
+
+
+def test_an_interrupt_before_a_second_fit_trains_leaves_its_weights_alone(sigint: None) -> None:
+    """Ctrl+C in the sanity check of a second fit: training never started, nothing changed."""
+    cb, first = NNGraphCallback(detectors=[], display=False), Breaks()
+    _, model = run([first, cb], max_epochs=10)
+    events = list(monitor_of(cb).events)
+
+    class InSanityCheck(pl.Callback):
+        def on_validation_start(self, *_: Any) -> None:
+            raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit):
+        run([InSanityCheck(), cb], max_epochs=10, model=model, num_sanity_val_steps=1)
+    assert monitor_of(cb).events == events
