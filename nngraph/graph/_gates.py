@@ -22,6 +22,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+
 from nngraph.graph._dead import in_the_loss
 from nngraph.graph._nodes import forward_order
 from nngraph.graph._positions import Apart, added_only, carried, drops_run, sets_apart
@@ -138,6 +140,11 @@ def _margins_met(g: Graph, n: Any, ops: list[Any]) -> bool:
     whole batch is each layer's own finding."""
     nodes = g._node
     if not all_zero(nodes[n]) or all(all_zero(nodes[p]) for p in ops):
+        return False
+    # the loss is exactly 0 (`mse(relu(out), y)` is not: it is the model's output that is
+    # stuck below zero, not a margin that is met)
+    losses = [o for o in g.graph.get("outputs") or [] if o in g and nx.has_path(g, n, o)]
+    if not losses or any((nodes[o].get("value") or {}).get("mean") != 0 for o in losses):
         return False
     return in_the_loss(g, n)
 

@@ -605,6 +605,16 @@ def test_a_hinge_loss_whose_every_margin_is_met_is_the_one_cause_of_zero_gradien
         dead[0].bias.fill_(-100.0)
     said = ng.trace(dead, x, loss=hinges["relu"]).health()
     assert "dead" in [f["kind"] for f in said] and "margin" not in str(said)
+    # regression review s45 (1): an output squashed before a loss that is not 0 is no margin met
+    stuck = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    with torch.no_grad():
+        stuck[2].bias.fill_(-50.0)
+    target = torch.rand(64, 1)
+    with ng.record(stuck) as rec:
+        nn.functional.mse_loss(torch.clamp(stuck(x) * 0.5 + 0.5, 0, 1), target).backward()
+    relu_mse = ng.trace(stuck, x, loss=lambda out: nn.functional.mse_loss(torch.relu(out), target))
+    for g in (rec.graph, relu_mse):
+        assert "margin" not in str(g.health()) and len(found(g, "vanishing")) == 2
 
 
 def _recorded(model: nn.Module, step: Callable[[], torch.Tensor]) -> ng.Graph:
