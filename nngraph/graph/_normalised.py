@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from nngraph._fixes import FEW_VALUES  # (GradientWatch's too)
 from nngraph.graph._symmetry import learnable
 
 if TYPE_CHECKING:
@@ -46,18 +47,11 @@ NORM_HOPS = 4
 #: the removed part); a LayerNorm under a loss with a target passes 0.3 to 1.
 PASSING_LOW = 1e-4
 
-
-#: A BatchNorm in training mode normalises each channel over the values the batch gives it (the
-#: examples, times the positions of an image): 2 values come out as -1 and +1 whatever goes in,
-#: so almost no gradient passes back. Measured on a 6-layer ReLU MLP with BatchNorm, 8 wide:
-#: on a batch of 2 the layers get 1e-11 - 6e-5 of the last one's gradient; from 3 on each norm
-#: passes 1 - 4 times what reaches it (measured as in `passing`). So 2 values are few, 3 not.
-FEW_VALUES = 2
-
 #: A norm on `FEW_VALUES` values stops the gradient where it passes back less than this share
-#: of what reaches it (the ReLU MLP above: 6e-5 and 1e-3 at its first and last norm). Inputs
-#: that are almost equal (a deep sigmoid stack) leave the norm's eps in charge: it passes 250
-#: times what reaches it then, and the layers before it vanish for reasons of their own.
+#: of what reaches it (the ReLU MLP measured for `FEW_VALUES`, in nngraph/_fixes.py: 6e-5 and
+#: 1e-3 at its first and last norm). Inputs that are almost equal (a deep sigmoid stack) leave
+#: the norm's eps in charge: it passes 250 times what reaches it then, and the layers before it
+#: vanish for reasons of their own.
 SMALL_BATCH_PASSING = 1e-2
 
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from nngraph._fixes import KAIMING, Present, at_kaiming_gain, either, lacking
 from nngraph.graph._nodes import first_read
 from nngraph.graph._recurrence import reaches
 from nngraph.i18n import message
@@ -52,25 +52,9 @@ _RELU_FAMILY = frozenset(
 #: Normalisation ops (also inside longer names: `native_batch_norm`, `cudnn_batch_norm`).
 _NORMS = ("batch_norm", "layer_norm", "group_norm", "instance_norm", "rms_norm")
 
-#: `std(w) * sqrt(fan_in)` of weights at the scale `nn.init.kaiming_normal_` gives: sqrt(2) =
-#: 1.41. PyTorch's default initialisation gives 0.58 (1 / sqrt(3)), Xavier's or an orthogonal
-#: one 1.0 on a square weight, `normal_(std=1)` sqrt(fan_in).
-KAIMING = (1.2, 1.7)
 #: The same of PyTorch's default initialisation of `nn.Linear` and `nn.ConvNd` (uniform within
 #: +-1 / sqrt(fan_in)): 1 / sqrt(3) = 0.58, 0.5 - 0.67 measured on weights of 64 values or more.
 DEFAULT = (0.45, 0.75)
-
-
-@dataclass
-class Present:
-    """What runs between two layers: saturating activations (sigmoid, tanh), ReLU-family
-    ones, BatchNorm, another normalisation, a residual connection."""
-
-    saturating: bool = False
-    relu: bool = False
-    batch_norm: bool = False
-    other_norm: bool = False
-    residual: bool = False
 
 
 class _Weighted(Protocol):
@@ -126,7 +110,7 @@ def at_kaiming_scale(value: dict[str, Any] | None, fan_in: int) -> bool:
     False
     """
     gain = init_gain(value, fan_in)
-    return gain is not None and KAIMING[0] <= gain <= KAIMING[1]
+    return gain is not None and at_kaiming_gain(gain)
 
 
 def init_gain(value: dict[str, Any] | None, fan_in: int) -> float | None:
@@ -147,27 +131,12 @@ def layers_remedy(g: Graph, usable: Sequence[_Weighted], position: dict[Any, int
     Where it lacks all of them, or no activation is known, the full advice."""
     first, last = usable[0].node, usable[-1].node
     has = present(g, first_read(g, first, position), first_read(g, last, position), position)
-    shrinking = has.saturating or not has.relu  # sigmoid or tanh, or no activation known
-    fixes = []
-    if shrinking:
-        fixes.append("relu")
-    elif not all(at_kaiming_scale(g._node[x.node].get("value"), x.fan_in) for x in usable[:-1]):
-        fixes.append("kaiming")
-    if not (has.batch_norm or has.other_norm):
-        fixes.append("norm")
-    elif shrinking and not has.batch_norm:
-        # measured on 6-layer sigmoid MLPs: with LayerNorm the first layer's gradient is still
-        # 1/1,300 - 1/3,800 of the last one's, with BatchNorm 1/12 - 1/65
-        fixes.append("batch_norm")
-    if not has.residual:
-        fixes.append("residual")
+    kaiming = all(at_kaiming_scale(g._node[x.node].get("value"), x.fan_in) for x in usable[:-1])
+    fixes = lacking(has, kaiming=kaiming)
     if fixes == ["relu", "norm", "residual"]:
         return message("graph.health.remedy.layers_vanishing")
     if not fixes:
         return message("graph.health.remedy.layers_vanishing_had")
-    parts = [message(f"graph.health.remedy.fix.{fix}") for fix in fixes]
-    text = parts[0]
-    if len(parts) > 1:
-        text = message("graph.health.remedy.either", first=", ".join(parts[:-1]), last=parts[-1])
-    key = "fixes_saturating" if shrinking else "fixes"
+    text = either([message(f"graph.health.remedy.fix.{fix}") for fix in fixes])
+    key = "fixes_saturating" if "relu" in fixes else "fixes"
     return message(f"graph.health.remedy.{key}", fixes=text[0].upper() + text[1:])

@@ -2105,17 +2105,77 @@ MESSAGES: dict[str, str] = {
         "LeakyReLU. Otherwise forward masks its output or multiplies it by 0."
     ),
     "monitor.grad.and": "{first} and {last}",
-    "monitor.grad.remedy.other": (
-        "The usual fixes: ReLU-family activations (instead of sigmoid or tanh, if forward calls "
-        "them) with nn.init.kaiming_normal_, BatchNorm, or residual connections."
-    ),
-    "monitor.grad.remedy.relu": (
-        "With ReLU-family activations: initialise the weights with nn.init.kaiming_normal_, add "
-        "BatchNorm, or add residual connections."
-    ),
+    # the usual fixes the model lacks, {fixes}: graph.health.remedy.fix.* (relu: as
+    # monitor.grad.remedy.fix.relu_unknown where no activation module is seen), joined by
+    # graph.health.remedy.either
+    "monitor.grad.remedy.other": "The usual fixes: {fixes}.",
+    "monitor.grad.remedy.relu": "With ReLU-family activations: {fixes}.",
     "monitor.grad.remedy.saturating": (
-        "The {acts} layers shrink the gradient at every layer: use ReLU-family activations with "
-        "nn.init.kaiming_normal_, add BatchNorm, or add residual connections."
+        "The {acts} layers shrink the gradient at every layer: {fixes}."
+    ),
+    "monitor.grad.remedy.fix.relu_unknown": (
+        "use ReLU-family activations (instead of sigmoid or tanh, if forward calls them) with "
+        "nn.init.kaiming_normal_"
+    ),
+    "monitor.grad.remedy.had": (
+        "The model already has the usual fixes (ReLU-family activations, weights at the scale "
+        "nn.init.kaiming_normal_ gives, a normalisation, residual connections): trace one "
+        "training step (ng.trace(model, x, loss=...).health()) to see at which layer the "
+        "gradient drops."
+    ),
+    # a BatchNorm layer after the one said, fed {values} (2) values per channel at each step seen
+    "monitor.grad.remedy.small_batch": (
+        "BatchNorm layer '{norm}' is the likely cause: in training mode it normalises each "
+        "channel over the batch, and the batches give it only {values} values per channel. "
+        "Normalised to mean 0 and variance 1, two values always come out as -1 and +1 whatever "
+        "goes in, so almost no gradient passes back through it to the layers before. Train on "
+        "batches of 16 examples or more, or use LayerNorm, which normalises each example on its "
+        "own."
+    ),
+    # a layer that had a healthy gradient, typically {typical}, and lost it; {causes}:
+    # monitor.grad.causes.fell (or .shrunk)
+    "monitor.grad.vanishing_fell": (
+        "layer '{layer}' has got almost no gradient since step {start} (norm {norm:.2g}, "
+        "{ratio:.1g} of the largest, '{top}'), though it had a healthy one for many steps "
+        "before (about {typical:.2g}): its weights barely change now. {causes}"
+    ),
+    "monitor.grad.vanishing_fell_many": (
+        "{n} layers have got almost no gradient since step {start} ({shown}: norms {low:.2g} "
+        "to {high:.2g}, at most {ratio:.1g} of the largest, '{top}'), though they had healthy "
+        "ones for many steps before: their weights barely change now. {causes}"
+    ),
+    "monitor.grad.causes.fell": (
+        "Such a fall after many healthy steps most often follows a step that was too large (a "
+        "learning rate too high, an exploding gradient), not the initialisation: it pushed "
+        "units closer to the loss to where they pass almost no gradient back {flat}. They "
+        "seldom recover on their own: lower the learning rate and train again."
+    ),
+    "monitor.grad.flat.relu": "(ReLU-family units below 0 for nearly every input, where they are flat)",
+    "monitor.grad.flat.saturating": "({acts} units at their flat ends)",
+    "monitor.grad.flat.other": "(an activation stuck at a flat part)",
+    # exactly 0 from the first step in a model with weights all zero; {cause}:
+    # monitor.grad.zero_weights_cause.*, {weights} their names
+    "monitor.grad.zero_weights": (
+        "layer '{layer}' has had a gradient of exactly 0 since its first step: no gradient "
+        "reaches its weights at all, so they never change. {cause}"
+    ),
+    "monitor.grad.zero_weights_many": (
+        "{n} layers have had a gradient of exactly 0 since their first step ({shown}): no "
+        "gradient reaches their weights at all, so they never change. {cause}"
+    ),
+    "monitor.grad.zero_weights_cause.relu": (
+        "All weights of {weights} are zero. No gradient passes back through a layer whose "
+        "weights are all zero, so the layers before it get none; and such a layer gives every "
+        "example the same output (its bias), which a ReLU after it turns into 0 where that bias "
+        "is 0 or below, and then passes no gradient back either. Initialise the weights "
+        "randomly (PyTorch's layers do by default); or were they zeroed by mistake (w.zero_() "
+        "instead of w.grad.zero_())?"
+    ),
+    "monitor.grad.zero_weights_cause.other": (
+        "All weights of {weights} are zero. No gradient passes back through a layer whose "
+        "weights are all zero, so the layers before it get none. Initialise the weights "
+        "randomly (PyTorch's layers do by default); or were they zeroed by mistake (w.zero_() "
+        "instead of w.grad.zero_())?"
     ),
     "monitor.grad.depth_first": (
         "at the first step watched (step {start}), the first layer, '{layer}', got about "

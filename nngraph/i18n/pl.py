@@ -2223,17 +2223,80 @@ MESSAGES: dict[str, str] = {
         "LeakyReLU. Jeśli nie to, forward maskuje jej wyjście albo mnoży je przez 0."
     ),
     "monitor.grad.and": "{first} i {last}",
-    "monitor.grad.remedy.other": (
-        "Zwykłe rozwiązania: aktywacje z rodziny ReLU (zamiast sigmoid albo tanh, jeśli "
-        "forward je wywołuje) z nn.init.kaiming_normal_, BatchNorm albo połączenia rezydualne."
+    # zwykłe rozwiązania, których modelowi brakuje, {fixes}: graph.health.remedy.fix.* (relu:
+    # jako monitor.grad.remedy.fix.relu_unknown, gdy nie widać modułu aktywacji), łączone
+    # graph.health.remedy.either
+    "monitor.grad.remedy.other": "Zwykłe rozwiązania: {fixes}.",
+    "monitor.grad.remedy.relu": "Przy aktywacjach z rodziny ReLU: {fixes}.",
+    "monitor.grad.remedy.saturating": "Każda z warstw {acts} zmniejsza gradient: {fixes}.",
+    "monitor.grad.remedy.fix.relu_unknown": (
+        "użyj aktywacji z rodziny ReLU (zamiast sigmoid albo tanh, jeśli forward je wywołuje) "
+        "z nn.init.kaiming_normal_"
     ),
-    "monitor.grad.remedy.relu": (
-        "Przy aktywacjach z rodziny ReLU: zainicjuj wagi funkcją nn.init.kaiming_normal_, dodaj "
-        "BatchNorm albo połączenia rezydualne."
+    "monitor.grad.remedy.had": (
+        "Model ma już zwykłe rozwiązania (aktywacje z rodziny ReLU, wagi w skali, jaką daje "
+        "nn.init.kaiming_normal_, normalizację, połączenia rezydualne): prześledź jeden krok "
+        "treningu (ng.trace(model, x, loss=...).health()), żeby zobaczyć, w której warstwie "
+        "gradient spada."
     ),
-    "monitor.grad.remedy.saturating": (
-        "Każda z warstw {acts} zmniejsza gradient: użyj aktywacji z rodziny ReLU z "
-        "nn.init.kaiming_normal_, dodaj BatchNorm albo połączenia rezydualne."
+    # warstwa BatchNorm za zgłoszoną, która w każdym widzianym kroku dostaje {values} (2)
+    # wartości na kanał
+    "monitor.grad.remedy.small_batch": (
+        "Najpewniej winna jest warstwa BatchNorm '{norm}': w trybie treningowym normalizuje "
+        "każdy kanał po całej partii, a partie dają jej tylko {values} wartości na kanał. Po "
+        "normalizacji do średniej 0 i wariancji 1 dwie wartości zawsze stają się -1 i +1, "
+        "cokolwiek wejdzie, więc wstecz przez nią do wcześniejszych warstw prawie nie płynie "
+        "gradient. Ucz na partiach po 16 przykładów lub więcej albo użyj LayerNorm, który "
+        "normalizuje każdy przykład osobno."
+    ),
+    # warstwa, która miała zdrowy gradient, zwykle {typical}, i go straciła; {causes}:
+    # monitor.grad.causes.fell (albo .shrunk)
+    "monitor.grad.vanishing_fell": (
+        "warstwa '{layer}' od kroku {start} dostaje prawie zerowy gradient (norma {norm:.2g}; "
+        "{ratio:.1g} normy największej, w warstwie '{top}'), choć wcześniej przez wiele kroków "
+        "dostawała zdrowy (około {typical:.2g}): jej wagi prawie się już nie zmieniają. {causes}"
+    ),
+    "monitor.grad.vanishing_fell_many": (
+        "warstwy {shown} (razem {n}) od kroku {start} dostają prawie zerowy gradient (normy od "
+        "{low:.2g} do {high:.2g}; najwyżej {ratio:.1g} normy największej, w warstwie '{top}'), "
+        "choć wcześniej przez wiele kroków dostawały zdrowy: ich wagi prawie się już nie "
+        "zmieniają. {causes}"
+    ),
+    "monitor.grad.causes.fell": (
+        "Taki spadek po wielu zdrowych krokach najczęściej przychodzi po zbyt dużym kroku (za "
+        "duży współczynnik uczenia, eksplodujący gradient), a nie z winy inicjalizacji: ten "
+        "krok zepchnął jednostki bliżej funkcji straty tam, gdzie prawie nie przepuszczają "
+        "gradientu {flat}. Rzadko same z tego wychodzą: zmniejsz współczynnik uczenia i trenuj "
+        "od nowa."
+    ),
+    "monitor.grad.flat.relu": (
+        "(jednostki z rodziny ReLU poniżej 0 dla prawie każdego wejścia, gdzie są płaskie)"
+    ),
+    "monitor.grad.flat.saturating": "(jednostki {acts} na swoich płaskich końcach)",
+    "monitor.grad.flat.other": "(aktywacja zablokowana w płaskim zakresie)",
+    # dokładnie 0 od pierwszego kroku w modelu z wagami równymi zeru; {cause}:
+    # monitor.grad.zero_weights_cause.*, {weights} to ich nazwy
+    "monitor.grad.zero_weights": (
+        "warstwa '{layer}' od pierwszego kroku dostaje gradient równy dokładnie zeru: do jej wag "
+        "w ogóle nie dociera gradient, więc wagi się nie zmieniają. {cause}"
+    ),
+    "monitor.grad.zero_weights_many": (
+        "warstwy {shown} (razem {n}) od pierwszego kroku dostają gradient równy dokładnie zeru: "
+        "do ich wag w ogóle nie dociera gradient, więc wagi się nie zmieniają. {cause}"
+    ),
+    "monitor.grad.zero_weights_cause.relu": (
+        "Wszystkie wagi w {weights} są zerami. Przez warstwę, której wszystkie wagi są zerami, "
+        "gradient nie przechodzi wstecz, więc warstwy przed nią go nie dostają; do tego taka "
+        "warstwa daje każdemu przykładowi to samo wyjście (swój bias), które ReLU za nią "
+        "zamienia w 0, gdy ten bias jest zerowy albo ujemny, i wtedy też nie przepuszcza "
+        "gradientu. Zainicjuj wagi losowo (warstwy PyTorcha robią to domyślnie); a może "
+        "wyzerowano je przez pomyłkę (w.zero_() zamiast w.grad.zero_())?"
+    ),
+    "monitor.grad.zero_weights_cause.other": (
+        "Wszystkie wagi w {weights} są zerami. Przez warstwę, której wszystkie wagi są zerami, "
+        "gradient nie przechodzi wstecz, więc warstwy przed nią go nie dostają. Zainicjuj wagi "
+        "losowo (warstwy PyTorcha robią to domyślnie); a może wyzerowano je przez pomyłkę "
+        "(w.zero_() zamiast w.grad.zero_())?"
     ),
     "monitor.grad.depth_first": (
         "w pierwszym obserwowanym kroku (krok {start}) pierwsza warstwa, '{layer}', dostała "

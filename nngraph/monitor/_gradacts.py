@@ -40,8 +40,8 @@ class Activations:
         self.key = "saturating" if self.names else "relu" if self.relu else "other"
 
     def text(self, what: str) -> str:
-        """``monitor.grad.{what}.{key}``: the causes of, or the fixes for, a vanishing
-        gradient in this model."""
+        """``monitor.grad.{what}.{key}``: the causes of a vanishing gradient in this model
+        (``causes``; the fixes are those it lacks, see :mod:`_gradadvice`)."""
         return message(f"monitor.grad.{what}.{self.key}", acts=and_list(self.names))
 
 

@@ -38,7 +38,7 @@ and the ratio then sits near 1 with every gradient ~1e-4 while the loss stays fl
 240 runs) stayed 0.84 times their line or more at every single step.
 
 Neither an embedding nor an attention's query or key projection is taken for the first layer
-(:class:`~nngraph.monitor._gradrules.Judge`): at the start a transformer's scores are near
+(:func:`not_first`): at the start a transformer's scores are near
 equal and the softmax passes those projections little gradient. Fine-tuning a BERT's last
 layer (the rest frozen) made its query projection the first layer trained, 3,600 times below
 the classifier, and LoRA adapters on the query projections 51,000 times (sweep L), where the
@@ -59,7 +59,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["DEPTH_LAYERS", "FAR_AT_FIRST", "PER_LAYER", "SHALLOW", "FirstReading", "depth_line"]
+from nngraph._compiled import modules_as_written
+
+__all__ = [
+    "DEPTH_LAYERS",
+    "FAR_AT_FIRST",
+    "PER_LAYER",
+    "SHALLOW",
+    "FirstReading",
+    "depth_line",
+    "not_first",
+]
 
 #: the first-to-last rule needs a layer between the first and the last
 DEPTH_LAYERS = 3
@@ -70,6 +80,18 @@ SHALLOW = 4.0
 #: a first ratio this many times below its line is said even where its run ends before
 #: ``patience`` steps, when it ended because the last layer's gradient fell this many times
 FAR_AT_FIRST = 10.0
+
+#: an embedding's gradient touches only the rows a batch uses: not "the first layer"
+_NOT_FIRST = ("Embedding", "EmbeddingBag")
+#: an attention's query and key projections, as PyTorch's, Hugging Face's and the lectures'
+#: models name them, beside a value projection: at the start the scores are near equal, and the
+#: softmax passes them little gradient in any transformer, so neither is "the first layer"
+#: either (see the module's docstring); layers of an MLP that happen to be called `q` and `k` still are
+_SCORES = frozenset(
+    {"query", "key", "q", "k", "q_proj", "k_proj", "query_proj", "key_proj", "wq", "wk",
+     "to_q", "to_k", "q_lin", "k_lin"}
+)  # fmt: skip
+_VALUES = frozenset({"value", "v", "v_proj", "value_proj", "wv", "to_v", "v_lin"})
 
 
 def depth_line(ratio: float, layers: int) -> float:
@@ -100,6 +122,11 @@ class FirstReading:
         if a < line * b / FAR_AT_FIRST:
             self._far = {"layer": first, "last": last, "norm": a, "last_norm": b, "start": step}
 
+    @property
+    def kept(self) -> bool:
+        """Whether a first reading far below its line is kept (its run may still be said)."""
+        return self._far is not None
+
     def drop(self) -> None:
         """The run was said (or its first layer could not be judged): nothing is kept."""
         self._far = None
@@ -115,3 +142,25 @@ class FirstReading:
         if not now * FAR_AT_FIRST <= far["last_norm"]:  # (NaN: the last layer not read now)
             return None
         return {**far, "step": step, "now": now}
+
+
+def not_first(model: Any) -> set[str]:
+    """The paths of ``model``'s modules never taken for the first layer: embeddings, and an
+    attention's query and key projections (see the module's docstring).
+
+        >>> import torch
+        >>> not_first(torch.nn.Sequential(torch.nn.Embedding(9, 4), torch.nn.Linear(4, 1)))
+        {'0'}
+    """
+    types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
+    return {path for path, name in types.items() if name in _NOT_FIRST or _scores(path, types)}
+
+
+def _scores(path: str, paths: dict[str, str]) -> bool:
+    """Whether the module at `path` is an attention's query or key projection: named so, with
+    a value projection beside it (`paths`: every module's path)."""
+    parent, _, name = path.rpartition(".")
+    if name.lower() not in _SCORES:
+        return False
+    siblings = {p.rpartition(".")[2].lower() for p in paths if p.rpartition(".")[0] == parent}
+    return not siblings.isdisjoint(_VALUES)

@@ -17,7 +17,7 @@ from nngraph.monitor._common import Event
 __all__ = ["gradient_event", "model_name"]
 
 #: fields that are words put into the message, not values of the event
-_WORDS = ("top", "causes", "remedy", "advice", "act", "effects", "above", "call")
+_WORDS = ("top", "causes", "cause", "remedy", "advice", "act", "effects", "above", "call")
 
 
 def gradient_event(

@@ -37,8 +37,8 @@ for a step and then crosses the line again is the same trouble: the finding is s
 after the layer was fine for :data:`QUIET` steps in a row (a 12-layer tanh net whose layer
 hovers at the "almost no gradient" line was said 23 times in 200 steps).
 
-The words of a finding name only causes the model has (see
-:class:`~nngraph.monitor._gradacts.Activations`).
+The words of a finding name only causes the model has, and only fixes it lacks (see
+:mod:`~nngraph.monitor._gradadvice`); they are made when the finding is said.
 """
 
 from __future__ import annotations
@@ -49,13 +49,12 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from nngraph._compiled import modules_as_written
 from nngraph.i18n import message
-from nngraph.monitor._gradacts import Activations
-from nngraph.monitor._graddepth import DEPTH_LAYERS, FirstReading, depth_line
+from nngraph.monitor._gradadvice import Advice, fell
+from nngraph.monitor._gradbatches import NormBatches
+from nngraph.monitor._graddepth import DEPTH_LAYERS, FirstReading, depth_line, not_first
 from nngraph.monitor._gradgates import Gates
-from nngraph.monitor._gradgroup import Finding, grouped, shown_names
-from nngraph.monitor._gradshrunk import shrunk_layers
+from nngraph.monitor._gradgroup import Finding, grouped
 
 __all__ = [
     "FAR_BELOW",
@@ -83,24 +82,13 @@ QUIET = 100
 #: norms, then a NaN: something made a NaN at once, as `log(0)` in the loss)
 GROWTH_BEFORE_NAN = 10.0
 
-#: an embedding's gradient touches only the rows a batch uses: not "the first layer"
-_NOT_FIRST = ("Embedding", "EmbeddingBag")
-#: an attention's query and key projections, as PyTorch's, Hugging Face's and the lectures'
-#: models name them, beside a value projection: at the start the scores are near equal, and the
-#: softmax passes them little gradient in any transformer, so neither is "the first layer"
-#: either (see _graddepth); layers of an MLP that happen to be called `q` and `k` still are
-_SCORES = frozenset(
-    {"query", "key", "q", "k", "q_proj", "k_proj", "query_proj", "key_proj", "wq", "wk",
-     "to_q", "to_k", "q_lin", "k_lin"}
-)  # fmt: skip
-_VALUES = frozenset({"value", "v", "v_proj", "value_proj", "wv", "to_v", "v_lin"})
-
 
 @dataclass
 class _Run:
     """Steps in a row with one finding for one layer: how many, since which step, the largest
     norm, whether it was said, and, once said, the steps in a row since without the finding;
-    exploding: the layer's typical norm before the run, and the least growth over the run."""
+    exploding: the layer's typical norm before the run, and the least growth over the run;
+    vanishing: the layer's typical norm before the run, and the steps it was fine before it."""
 
     count: int = 0
     start: int = 0
@@ -109,6 +97,7 @@ class _Run:
     quiet: int = 0
     typical: float = math.nan
     least: float = math.inf
+    before: int = 0
 
 
 #: what a layer may have at one step, each with its own run
@@ -119,7 +108,8 @@ _DEPTH = ("", "depth")
 
 class Judge:
     """The findings of each step (see the module's docstring), each said once; the limits as
-    :class:`~nngraph.monitor.GradientWatch` takes them."""
+    :class:`~nngraph.monitor.GradientWatch` takes them; ``batches``: the model's BatchNorm
+    layers, hooked while a vanishing finding counts towards being said."""
 
     def __init__(
         self,
@@ -129,24 +119,27 @@ class Judge:
         ratio: float,
         exploding: float,
         patience: int,
+        batches: NormBatches | None = None,
     ) -> None:
         self.vanishing, self.ratio, self.exploding = vanishing, ratio, exploding
         self.need = max(patience, 1)  # 0 and 1: at the first such step
         self.gates = Gates(model)  # a layer behind a tiny layer scale is not vanishing
-        self.acts = Activations(model)
+        self.advice = Advice(model, batches)
+        self.acts = self.advice.acts
         self._model = model
-        types = {path: type(m).__name__ for path, m, _ in modules_as_written(model)}
-        self._not_first = {
-            path for path, name in types.items() if name in _NOT_FIRST or _scores(path, types)
-        }
+        self._batches = batches
+        self._not_first = not_first(model)
         self._runs: dict[tuple[str, str], _Run] = {}  # (layer, kind) -> its run
         self._first = FirstReading()  # the first first-to-last ratio, if far below its line
         self._recent: dict[str, deque[float]] = {}  # layer -> its last WINDOW norms
+        self._fine: dict[str, int] = {}  # layer -> its steps without a vanishing finding
+        self._order: list[str] = []  # the layers of the last step, along the data flow
 
     def reset(self, layer: str) -> None:
         """``layer`` is frozen now: a bad run starts again."""
         for kind in _KINDS:
             self._runs.pop((layer, kind), None)
+        self._fine.pop(layer, None)
 
     def reordered(self) -> None:
         """The layers' order changed (read from a backward): a first-to-last run not said yet
@@ -167,6 +160,7 @@ class Judge:
         layer's gradients without its biases (for the first-to-last rule; ``now`` where a layer
         is missing)."""
         weights = now if weights is None else {**now, **weights}
+        self._order = list(now)
         finite = [v for v in now.values() if math.isfinite(v)]
         top_norm = max(finite) if finite else math.nan
         top = next((k for k, v in now.items() if v == top_norm), "")
@@ -178,15 +172,26 @@ class Judge:
                 layer, norm, typical, len(now), top, top_norm, had.get(layer, False)
             )
             calm = calm and (found is None or found[0] == "vanishing")
+            before = self._fine.get(layer, 0)
+            vanishing = found is not None and found[0] == "vanishing"
+            self._fine[layer] = before + (not vanishing)
             for kind in _KINDS:
                 if found is None or found[0] != kind:
                     self._ended((layer, kind))
                     continue
-                said = self._counted((layer, kind), norm, step, found, typical)
+                said = self._counted((layer, kind), norm, step, found, typical, before)
                 if said is not None:
                     due.append((layer, *said))
         depth = self._depth({k: weights[k] for k in now}, step, calm)
+        if self._batches is not None:  # BatchNorm's batches: read while a finding counts
+            self._batches.watch(self._counting())
         return [_worded(f) for f in grouped(due)] + ([depth] if depth is not None else [])
+
+    def _counting(self) -> bool:
+        """Whether a vanishing finding (a layer's, or the first-to-last one) counts towards
+        being said."""
+        runs = (run for (_, kind), run in self._runs.items() if kind in ("vanishing", "depth"))
+        return self._first.kept or any(not run.said for run in runs)
 
     def _typical(self, layer: str, norm: float) -> float:
         """``layer``'s typical norm before this step (NaN at its first), ``norm`` kept."""
@@ -221,26 +226,13 @@ class Judge:
             key = ("grad.dead" if self.acts.dying else "grad.zero") + ("" if had else "_from_start")
             found = "vanishing", key, {"norm": norm, "ratio": rel, "top": top}
         elif layers > 1 and rel < self.ratio / FAR_BELOW and layer != top:
-            fields = {"norm": norm, "ratio": rel, "top": top, "causes": self._causes()}
-            found = "vanishing", "grad.vanishing", fields
+            found = "vanishing", "grad.vanishing", {"norm": norm, "ratio": rel, "top": top}
         elif norm < self.vanishing:  # small in itself (the largest layer too)
             fields = {"norm": norm, "ratio": rel, "limit": self.vanishing}
-            found = (
-                "vanishing",
-                "grad.vanishing_below",
-                {**fields, "causes": self._causes()},
-            )
+            found = "vanishing", "grad.vanishing_below", fields
         if found is not None and self.gates.closed(layer):
             return None  # scaled down by its block's gate, which the steps open
         return found
-
-    def _causes(self) -> str:
-        """What a vanishing gradient comes from in this model: its weights, where they are
-        mostly about zero (see :mod:`_gradshrunk`), else its activations."""
-        shrunk = shrunk_layers(self._model)
-        if shrunk:
-            return message("monitor.grad.causes.shrunk", weights=shown_names(shrunk))
-        return self.acts.text("causes")
 
     def _nan_advice(self, layer: str) -> str:
         """What a NaN or infinite gradient of ``layer`` points to: its norms grew before it
@@ -275,9 +267,13 @@ class Judge:
         step: int,
         found: tuple[str, str, dict[str, Any]],
         typical: float,
+        before: int,
     ) -> tuple[str, dict[str, Any]] | None:
-        """One more step of a run; ``(message id, fields)`` when it is to be said now."""
-        run = self._runs.setdefault(key, _Run(start=step, peak=norm, typical=typical))
+        """One more step of a run (``before``: the steps the layer was fine before this one);
+        ``(message id, fields)`` when it is to be said now."""
+        run = self._runs.setdefault(
+            key, _Run(start=step, peak=norm, typical=typical, before=before)
+        )
         run.quiet = 0
         if run.said:  # the same trouble again, not long after it was said
             return None
@@ -292,6 +288,11 @@ class Judge:
             return None
         run.said = True
         fields = {**fields, "start": run.start}
+        if key[1] == "vanishing":
+            lost = fell(run.before, run.typical, run.peak)  # it had a gradient
+            if lost:
+                fields = {**fields, "typical": run.typical, "before": run.before}
+            return self.advice.words(key[0], self._order, message_id, fields, lost=lost)
         if exploding:
             grown = run.typical > 0  # from its typical norm; else at its first step
             fields["peak"] = run.peak
@@ -341,7 +342,7 @@ class Judge:
             "first_to_last": a / b,
             "times": _rounded(b / a),
             "start": run.start,
-            "remedy": self.acts.text("remedy"),
+            "remedy": self.advice.remedy(first, self._order),
         }
         return first, "grad.depth", fields
 
@@ -357,23 +358,13 @@ class Judge:
         return (
             first,
             "grad.depth_first",
-            {**far, "times": times, "remedy": self.acts.text("remedy")},
+            {**far, "times": times, "remedy": self.advice.remedy(first, self._order)},
         )
 
     def _said_vanishing(self, layer: str) -> bool:
         """Whether ``layer`` was said to get almost no gradient (in its run now)."""
         run = self._runs.get((layer, "vanishing"))
         return run is not None and run.said
-
-
-def _scores(path: str, paths: dict[str, str]) -> bool:
-    """Whether the module at `path` is an attention's query or key projection: named so, with
-    a value projection beside it (`paths`: every module's path)."""
-    parent, _, name = path.rpartition(".")
-    if name.lower() not in _SCORES:
-        return False
-    siblings = {p.rpartition(".")[2].lower() for p in paths if p.rpartition(".")[0] == parent}
-    return not siblings.isdisjoint(_VALUES)
 
 
 def _worded(finding: Finding) -> Finding:

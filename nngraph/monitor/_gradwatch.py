@@ -1,12 +1,15 @@
 """``GradientWatch``: per-layer gradient norms over time, and vanishing/exploding layers flagged.
 
-Design (the cheapest correct one): **no hooks on the model while it trains**. After
+Design (the cheapest correct one): **no hooks on the model while its gradients are fine**. After
 ``loss.backward()`` every parameter's ``.grad`` already holds what a hook would see, so
 :meth:`GradientWatch.step` reads them: the norms are computed on the device in one fused call
 (``torch._foreach_norm``), stacked, and moved to the host with a single ``.tolist()`` (one
 transfer per step, per device). A backward hook would run once per parameter per backward pass
 and could not batch the transfer. Only the first backward is hooked, to read the layers' order
-along the data flow (:class:`~nngraph.monitor._gradhooked.FlowOrder`; gone at the first step).
+along the data flow (:class:`~nngraph.monitor._gradhooked.FlowOrder`; gone at the first step),
+and, while a vanishing finding counts towards being said, the BatchNorm layers' forward, to read
+the values per channel they normalise over (:class:`~nngraph.monitor._gradbatches.NormBatches`:
+the input's shape, no device work).
 Give ``optimizer=`` to have ``step()`` called for you: then *optimizer* step hooks are
 registered (never on the model; see :class:`~nngraph.monitor._gradhooked.StepHooks`), and removed
 by :meth:`close` or at the end of a ``with`` block.
@@ -37,6 +40,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._common import Event
 from nngraph.monitor._gradargs import checked_limits, checked_model
+from nngraph.monitor._gradbatches import NormBatches
 from nngraph.monitor._gradevent import gradient_event, model_name
 from nngraph.monitor._gradgates import biases_of
 from nngraph.monitor._gradheld import Held
@@ -150,12 +154,14 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self._names, self._params = layers_of(self.model)
         self._joined = {i for i, p in self._params if p.requires_grad}  # indices of `layers`
         self._biases = biases_of(self.model)  # left out of the first-to-last rule
+        self._batches = NormBatches(self.model)  # hooked only while a vanishing finding counts
         self._judge = Judge(
             self.model,
             vanishing=self.vanishing,
             ratio=self.ratio,
             exploding=self.exploding,
             patience=self.patience,
+            batches=self._batches,
         )
         self._held = Held(self.model, self._names, self._params)  # replaced or added: said
         self._marks = gradient_marks(self._params)  # changed and no step: another optimizer?
@@ -373,7 +379,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         _display.show(self, self._text())
 
     def close(self) -> None:
-        """Remove the optimizer hooks (if any), and those of a first backward not read yet.
+        """Remove the optimizer hooks (if any), those of a first backward not read yet, and
+        the BatchNorm layers'.
 
         >>> import torch
         >>> net = torch.nn.Linear(2, 1); opt = torch.optim.SGD(net.parameters(), lr=0.1)
@@ -386,9 +393,11 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
             self._hook.remove()
             self._hook = None
 
-    def _probes(self) -> list[BackwardProbe]:
-        """The probes of the runs of steps without a gradient (hooks on the parameters)."""
-        return [run.probe for run in (self._unread, self._empty) if run is not None]
+    def _probes(self) -> list[BackwardProbe | NormBatches]:
+        """The probes of the runs of steps without a gradient (hooks on the parameters), and
+        the BatchNorm layers' (hooks on them while a vanishing finding counts)."""
+        runs = [run.probe for run in (self._unread, self._empty) if run is not None]
+        return [*runs, self._batches]
 
     def __enter__(self) -> GradientWatch:
         return self
@@ -397,8 +406,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self.close()
 
 
-def _unhook(flow: FlowOrder, *probes: BackwardProbe) -> None:
-    """Take the hooks of a first backward not read yet, and of the probes, off the parameters."""
+def _unhook(flow: FlowOrder, *probes: BackwardProbe | NormBatches) -> None:
+    """Take the hooks of a first backward not read yet, and of the probes, off the model."""
     flow.remove()
     for probe in probes:
         probe.remove()
