@@ -3276,6 +3276,23 @@ MESSAGES: dict[str, str] = {
         " is the scores: change only the {squash} of the scores; a target squashed on purpose"
         " (a teacher's soft targets) is right."
     ),
+    "graph.health.loss_input_batch": (
+        "{layer} applies {op} over dim 0 of the scores {loss_name} gets (shape {shape}), and"
+        " dim 0 is the batch: each class is normalised over the {rows} examples, so each"
+        " example's probabilities depend on the other examples in its batch and do not sum"
+        " to 1 over its {classes} classes. {fix}"
+    ),
+    "graph.health.loss_input_batch_yours": "your loss",  # {loss_name}: a hand-written loss
+    # {fix} in loss_input_batch; {call}: the op over the classes, as code
+    "graph.health.loss_input_batch_fix": "Normalise over the classes instead: {call} (or dim=-1).",
+    "graph.health.loss_input_batch_fix_nll": (
+        "Use {call} (or dim=-1) instead: nll_loss (nn.NLLLoss) expects log-probabilities over"
+        " the classes, not probabilities."
+    ),
+    "graph.health.loss_input_batch_fix_ce": (
+        "Give CrossEntropyLoss the raw scores (logits): drop the {op}, since cross_entropy"
+        " applies log-softmax over the classes itself; to show probabilities, use {call}."
+    ),
     "graph.health.loss_input_output": "the model's output",  # {what} in loss_input_shapes
     "graph.health.loss_input_tensor": "a tensor",
     "graph.health.loss_input_shapes": (

@@ -3437,6 +3437,23 @@ MESSAGES: dict[str, str] = {
         " to wyniki: zmień tylko {squash} wyników; cel ściśnięty świadomie (miękkie cele"
         " nauczyciela) jest poprawny."
     ),
+    "graph.health.loss_input_batch": (
+        "{layer} nakłada {op} wzdłuż wymiaru 0 wyników, które dostaje {loss_name} (kształt"
+        " {shape}), a wymiar 0 to partia: każda klasa jest normalizowana po {rows} przykładach,"
+        " więc prawdopodobieństwa każdego przykładu zależą od pozostałych przykładów w jego"
+        " partii i nie sumują się do 1 po jego {classes} klasach. {fix}"
+    ),
+    "graph.health.loss_input_batch_yours": "twoja funkcja straty",  # {loss_name}: pisana ręcznie
+    # {fix} w loss_input_batch; {call}: ta sama operacja po klasach, jako kod
+    "graph.health.loss_input_batch_fix": "Normalizuj po klasach: {call} (albo dim=-1).",
+    "graph.health.loss_input_batch_fix_nll": (
+        "Użyj zamiast tego {call} (albo dim=-1): nll_loss (nn.NLLLoss) oczekuje logarytmów"
+        " prawdopodobieństw po klasach, a nie prawdopodobieństw."
+    ),
+    "graph.health.loss_input_batch_fix_ce": (
+        "Podaj CrossEntropyLoss surowe wyniki (logity): usuń {op}, bo cross_entropy sama"
+        " nakłada log-softmax po klasach; do pokazania prawdopodobieństw użyj {call}."
+    ),
     "graph.health.loss_input_output": "wyjście modelu",  # {what} w loss_input_shapes
     "graph.health.loss_input_tensor": "tensor",
     "graph.health.loss_input_shapes": (
