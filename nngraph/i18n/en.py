@@ -1017,6 +1017,18 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it under that name,"
         " or watch the validation metric you log: Monitor(metric={close!r})"
     ),
+    "monitor.warn.validation_training_mode": (
+        "nngraph Monitor: validation ran with the model in training mode (no model.eval()"
+        " before it): its {modules} {act} as in training ({effects}), so the validation loss is"
+        " noisy and not the one the model gives in use, and the detectors and the best epoch"
+        " are judged on it. Call model.eval() before validating, and model.train() before"
+        " training again"
+    ),
+    "monitor.validation_mode.dropout": "Dropout drops units at random",
+    "monitor.validation_mode.norm": (
+        "BatchNorm normalises each batch with its own statistics and updates its running"
+        " statistics with the validation data"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
         " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"

@@ -1067,6 +1067,18 @@ MESSAGES: dict[str, str] = {
         " najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj zapisywaną metrykę walidacyjną:"
         " Monitor(metric={close!r})"
     ),
+    "monitor.warn.validation_training_mode": (
+        "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
+        " przed nią): jego {modules} {act} jak podczas treningu ({effects}), więc strata"
+        " walidacyjna jest zaszumiona i nie jest tą, którą model daje w użyciu, a detektory i"
+        " najlepsza epoka są oceniane na jej podstawie. Wywołaj model.eval() przed walidacją,"
+        " a model.train() przed dalszym treningiem"
+    ),
+    "monitor.validation_mode.dropout": "Dropout wyłącza losowo wybrane jednostki",
+    "monitor.validation_mode.norm": (
+        "BatchNorm normalizuje każdą partię jej własnymi statystykami i aktualizuje statystyki"
+        " bieżące danymi walidacyjnymi"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
