@@ -29,8 +29,8 @@ back), or the monitor is freed.
     >>> modes = ValidationModes(); modes.watch(net)
     >>> with torch.no_grad():
     ...     _ = net(torch.ones(1, 2))  # a validation, in training mode
-    >>> modes.at_log(net, validated=True)[:66]
-'nngraph Monitor: validation ran with the model in training mode (no'
+    >>> modes.at_log(net, validated=True)[:67]
+    'nngraph Monitor: validation ran with the model in training mode (no'
     >>> modes.armed  # told once: no longer watching
     False
 """
