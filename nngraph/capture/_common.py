@@ -221,11 +221,15 @@ _PLAIN = _SCALARS | {tuple}  # and tuples of scalars (a stride)
 def scalar_arguments(args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> str | None:
     """The plain numbers, words and tuples of them a call was given, as text (None if none):
     the settings a functional op takes in `forward` (`F.dropout(x, p=0.5)`, `x * 0.5`), which
-    tell two otherwise identical blocks apart. Runs for every recorded call: no function
-    call per argument.
+    tell two otherwise identical blocks apart. A keyword whose name starts with `_` is
+    PyTorch's own bookkeeping, no setting of the student's (`F.softmax` passes
+    `_stacklevel=3` on): it is left out. Runs for every recorded call: no function call per
+    argument.
 
     >>> scalar_arguments((torch.ones(1), 0.5), {"training": True, "stride": (2, 2)})
     '0.5, training=True, stride=(2, 2)'
+    >>> scalar_arguments((torch.ones(2, 3),), {"dim": 0, "_stacklevel": 3})
+    'dim=0'
     """
     parts: list[str] = []
     for a in args:
@@ -235,7 +239,11 @@ def scalar_arguments(args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> st
     if kwargs:
         for key, value in kwargs.items():
             kind = type(value)
-            if kind in _PLAIN and (kind is not tuple or all(type(v) in _SCALARS for v in value)):
+            if (
+                key[:1] != "_"
+                and kind in _PLAIN
+                and (kind is not tuple or all(type(v) in _SCALARS for v in value))
+            ):
                 parts.append(f"{key}={value!r}")
     return ", ".join(parts) if parts else None
 

@@ -24,10 +24,11 @@ Only a recording knows which op made what (`graph_of` has no forward op names).
 
 from __future__ import annotations
 
-import ast
 import math
 from typing import TYPE_CHECKING, Any
 
+from nngraph.graph._batch_softmax import BATCH_LOSSES, batch_fix, batch_softmax, hand_written
+from nngraph.graph._dims import PERMUTES, RESHAPES, axis_before, softmax_dim
 from nngraph.graph._finding import finding, layer_name
 from nngraph.graph._lossinput_shapes import elementwise_shapes, hand_written_differences
 from nngraph.graph._nodes import module_types
@@ -79,6 +80,11 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
             log_target = "log_target=True" in str(data.get("args") or "")
             if op == "kl_div" and not log_target and _reverse_kl(g, given, scores):
                 continue
+            over_batch = batch_softmax(g, scores) if op in BATCH_LOSSES else None
+            if over_batch is not None:  # told as the one slip: the generic advice keeps its dim
+                found = _batch_finding(g, over_batch, op, said, types)
+                findings += [found] if found else []
+                continue
             found = _squashed_finding(g, n, scores, said, types)
             if found is None and op in _LOG_INPUT and not _squashed_input(g, scores, "softmax"):
                 if op == "kl_div":  # a teacher not under no_grad: its softmax is the target
@@ -86,7 +92,41 @@ def loss_inputs(g: Graph, order: list[Any]) -> list[dict[str, Any]]:
                     scores = unsquashed if len(unsquashed) == 1 else scores
                 found = _raw_scores_finding(g, _LOG_INPUT[op], scores, said, types)
         findings += [found] if found else []
+    findings += [
+        found
+        for softmax in hand_written(g, order)
+        if (found := _batch_finding(g, softmax, None, said, types))
+    ]
     return findings + hand_written_differences(g, order, said)
+
+
+def _batch_finding(
+    g: Graph, softmax: Any, loss: str | None, said: set[Any], types: dict[str, str | None]
+) -> dict[str, Any] | None:
+    """The finding for a `softmax` op over dim 0, the batch, of the scores `[N, C]` that
+    `loss` (`cross_entropy`, `nll_loss`, None: a hand-written one) reads; None if `said` has
+    it (every step of a loop makes it)."""
+    data = g._node[softmax]
+    module = data.get("module") or ""
+    if ("loss_input_batch", module) in said:
+        return None
+    said.add(("loss_input_batch", module))
+    rows, classes = data["shape"]
+    return finding(
+        "loss_input",
+        "loss_input_batch",
+        "forward",
+        softmax,
+        module,
+        layer=_layer(module, types),
+        op=data.get("op"),
+        loss=loss,
+        loss_name=loss or message("graph.health.loss_input_batch_yours"),
+        shape=list(data["shape"]),
+        rows=rows,
+        classes=classes,
+        fix=batch_fix(data, loss, types.get(module)),
+    )
 
 
 def _squashed_finding(
@@ -161,7 +201,7 @@ def _not_log_probabilities(g: Graph, p: Any) -> str | None:
     log-probabilities along some dim. Nor is the mean of values a logarithm made a few ops
     before: a mask or a temperature on log-probabilities moves it."""
     nodes = g._node
-    if nodes[_maker(g, p, _RESHAPES | _PERMUTES | _SELECTS)].get("op") == "log_softmax":
+    if nodes[_maker(g, p, RESHAPES | PERMUTES | _SELECTS)].get("op") == "log_softmax":
         return None
     values = nodes[p].get("value") or nodes[_maker(g, p)].get("value")
     shape = nodes[p].get("shape")
@@ -190,7 +230,7 @@ def _log_probabilities(g: Graph, p: Any) -> bool:
     """Whether the tensor `p` holds log-probabilities: a `log_softmax` made it (through
     reshapes and selections), or every value is at most 0."""
     nodes = g._node
-    if nodes[_maker(g, p, _RESHAPES | _PERMUTES | _SELECTS)].get("op") == "log_softmax":
+    if nodes[_maker(g, p, RESHAPES | PERMUTES | _SELECTS)].get("op") == "log_softmax":
         return True
     values = nodes[p].get("value") or nodes[_maker(g, p)].get("value")
     largest = (values or {}).get("max")
@@ -200,7 +240,7 @@ def _log_probabilities(g: Graph, p: Any) -> bool:
 def _maker(g: Graph, p: Any, moves: frozenset[str] | None = None) -> Any:
     """The op that made the values tensor `p` holds, through the ops that only move them
     (`moves`; by default reshapes and transposes, which keep every value)."""
-    nodes, moves = g._node, moves or _RESHAPES | _PERMUTES
+    nodes, moves = g._node, moves or RESHAPES | PERMUTES
     node = p
     while nodes[node].get("kind") == "op" and nodes[node].get("op") in moves:
         sources = list(g._pred[node])
@@ -237,11 +277,6 @@ def _call_of(g: Graph, n: Any) -> tuple[set[Any], list[Any]]:
     return inside, sorted(given, key=lambda p: (nodes[p].get("kind") != "op", str(p)))
 
 
-#: Ops whose result holds the values they read, only in another shape or order.
-_RESHAPES = frozenset(
-    {"view", "reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "contiguous", "clone"}
-)
-_PERMUTES = frozenset({"transpose", "swapaxes", "swapdims", "permute", "t", "T", "mT"})
 #: Ops that keep some of the values they read: a sigmoid's stay squashed, a softmax's need not
 #: stay distributions (`out[:, 0]` of a binary classifier).
 _SELECTS = frozenset({"getitem", "select", "narrow"})
@@ -296,108 +331,17 @@ def _squashing_op(g: Graph, p: Any, before: str) -> Any | None:
     nodes = g._node
     shape = nodes[p].get("shape")
     axis = None if shape is None else 1 if len(shape) >= 2 else 0  # the class dim, traced back
-    moves = _RESHAPES | _PERMUTES | (_SELECTS if before != "softmax" else frozenset())
+    moves = RESHAPES | PERMUTES | (_SELECTS if before != "softmax" else frozenset())
     node, moved = p, False
     while nodes[node].get("kind") == "op" and nodes[node].get("tracked"):
         data = nodes[node]
         if data.get("op") in (before, before + "_"):  # `nn.ReLU(inplace=True)`: `relu_`
-            aligned = axis is not None and _softmax_dim(data) == axis
+            aligned = axis is not None and softmax_dim(data) == axis
             return node if before != "softmax" or not moved or aligned else None
         sources = list(g._pred[node])
         if len(sources) != 1 or data.get("op") not in moves:
             return None
         if before == "softmax" and axis is not None:
-            axis = _axis_before(data, nodes[sources[0]].get("shape"), axis)
+            axis = axis_before(data, nodes[sources[0]].get("shape"), axis)
         node, moved = sources[0], True
     return None
-
-
-def _axis_before(data: dict[str, Any], shape: list[int] | None, axis: int) -> int | None:
-    """The dim of the tensor a reshape or a transpose (node `data`) reads, of `shape`, whose
-    values its result's dim `axis` runs along; None if no one dim does.
-
-    A reshape keeps the values in row-major order: along a dim of size `k` with `inner` values
-    in the dims after it, the values lie `inner` apart, so the input's dim of the same size and
-    the same `inner` holds the same groups of values (and no other dim does, unless `k` is 1).
-
-        >>> _axis_before({"op": "view", "shape": [48, 5]}, [4, 12, 5], 1)
-        2
-        >>> _axis_before({"op": "flatten", "shape": [60]}, [12, 5], 0) is None
-        True
-        >>> _axis_before({"op": "transpose", "args": "1, 2", "shape": [4, 5, 12]}, [4, 12, 5], 1)
-        2
-    """
-    out = data.get("shape")
-    if shape is None or out is None or axis >= len(out):
-        return None
-    if data.get("op") in _RESHAPES:
-        size, inner = out[axis], math.prod(out[axis + 1 :])
-        found = [
-            d for d in range(len(shape)) if (shape[d], math.prod(shape[d + 1 :])) == (size, inner)
-        ]
-        return found[0] if len(found) == 1 else None
-    order = _permutation(str(data.get("op")), _numbers(data.get("args")), len(out))
-    return order[axis] if order is not None and sorted(order) == list(range(len(out))) else None
-
-
-def _permutation(op: str, numbers: list[int] | None, ndim: int) -> list[int] | None:
-    """For each dim of a transpose's result, the dim of its input it is, None if not known.
-
-    >>> _permutation("permute", [0, 2, 1], 3), _permutation("transpose", [0, -1], 3)
-    ([0, 2, 1], [2, 1, 0])
-    """
-    order = list(range(ndim))
-    if op == "T":
-        return order[::-1]
-    if op in ("mT", "t") and ndim >= 2:
-        pair = [ndim - 2, ndim - 1]
-    elif op in ("transpose", "swapaxes", "swapdims") and numbers is not None and len(numbers) == 2:
-        pair = numbers
-    elif op == "permute" and numbers is not None and len(numbers) == ndim:
-        return [d % ndim for d in numbers]
-    else:
-        return order if op == "t" else None  # `t()` of a 1-d tensor leaves it
-    a, b = (d % ndim for d in pair)
-    order[a], order[b] = order[b], order[a]
-    return order
-
-
-def _softmax_dim(data: dict[str, Any]) -> int | None:
-    """The dim a softmax op normalised over, counted from the front; without a `dim` (a legacy
-    `nn.Softmax()`), the one PyTorch picks: 0 for a tensor of 0, 1 or 3 dims, else 1.
-
-    >>> _softmax_dim({"args": "dim=-1, _stacklevel=5", "shape": [4, 3, 5]})
-    2
-    >>> _softmax_dim({"args": "_stacklevel=5", "shape": [8, 3]})
-    1
-    """
-    ndim = len(data.get("shape") or [])
-    numbers = _numbers(data.get("args"))
-    if numbers is None:
-        return None
-    if not numbers:
-        return 0 if ndim in (0, 1, 3) else 1
-    return numbers[0] % max(ndim, 1)
-
-
-def _numbers(args: str | None) -> list[int] | None:
-    """The dims a call was given, as its recorded scalar arguments hold them (`"1, 2"`,
-    `"(0, 2, 1)"`, `"dim=-1, _stacklevel=5"`); None where they are no dims.
-
-    >>> _numbers("(0, 2, 1)"), _numbers("dim=-1, _stacklevel=5"), _numbers(None)
-    ([0, 2, 1], [-1], [])
-    """
-    try:
-        call = ast.parse(f"f({args or ''})", mode="eval").body
-        if not isinstance(call, ast.Call):
-            return None
-        values = [ast.literal_eval(a) for a in call.args]
-        values += [ast.literal_eval(k.value) for k in call.keywords if k.arg in _DIM_WORDS]
-    except (SyntaxError, ValueError):
-        return None
-    flat = [v for value in values for v in (value if isinstance(value, tuple) else (value,))]
-    return flat if all(type(v) is int for v in flat) else None
-
-
-#: The keywords that name dims: softmax's `dim`, transpose's `dim0` and `dim1`, permute's `dims`
-_DIM_WORDS = ("dim", "dim0", "dim1", "dims")

@@ -31,7 +31,7 @@ import itertools
 import math
 from typing import TYPE_CHECKING, Any
 
-from nngraph.graph._lossinput import _numbers, _permutation, _softmax_dim
+from nngraph.graph._dims import dims_given, permutation, softmax_dim
 from nngraph.graph._symmetry import _RESHAPING
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def _softmax_axes(data: dict[str, Any]) -> set[int]:
         batch = 1 if len(shape) > 1 else 0
         spread = {d for d in range(batch, len(shape)) if shape[d] > 1}
         return spread if len(spread) == 1 else set()
-    axis = _softmax_dim(data)
+    axis = softmax_dim(data)
     return set() if axis is None or axis >= len(shape) else {axis}  # a 0-d softmax: none
 
 
@@ -114,7 +114,7 @@ def _axis_after(data: dict[str, Any], shape: list[int], axis: int) -> int | None
         return None
     op = str(data.get("op") or "")
     if op in _PERMUTING:
-        order = _permutation(op, _numbers(data.get("args")), len(out))
+        order = permutation(op, dims_given(data.get("args")), len(out))
         return order.index(axis) if order is not None and axis in order else None
     if out == shape:
         return axis
@@ -153,7 +153,7 @@ def _reduces(data: dict[str, Any], shape: list[int] | None, axes: set[int]) -> b
         return False
     if math.prod(out) <= 1:
         return False  # a sum down to one number is a total (a loss), no weighted sum
-    dims = _numbers(data.get("args"))
+    dims = dims_given(data.get("args"))
     if dims:
         return any(d % len(shape) in axes for d in dims)
     if len(out) == len(shape):  # keepdim: a reduced axis is left as 1

@@ -1069,6 +1069,18 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it under that name,"
         " or watch the validation metric you log: Monitor(metric={close!r})"
     ),
+    "monitor.warn.validation_training_mode": (
+        "nngraph Monitor: validation ran with the model in training mode (no model.eval()"
+        " before it): its {modules} {act} as in training ({effects}), so the validation loss is"
+        " noisy and not the one the model gives in use, and the detectors and the best epoch"
+        " are judged on it. Call model.eval() before validating, and model.train() before"
+        " training again"
+    ),
+    "monitor.validation_mode.dropout": "Dropout drops units at random",
+    "monitor.validation_mode.norm": (
+        "BatchNorm normalises each batch with its own statistics and updates its running"
+        " statistics with the validation data"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
         " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"
@@ -3412,6 +3424,23 @@ MESSAGES: dict[str, str] = {
         "The target this loss gets is squashed too, and the graph cannot tell which of the two"
         " is the scores: change only the {squash} of the scores; a target squashed on purpose"
         " (a teacher's soft targets) is right."
+    ),
+    "graph.health.loss_input_batch": (
+        "{layer} applies {op} over dim 0 of the scores {loss_name} gets (shape {shape}), and"
+        " dim 0 is the batch: each class is normalised over the {rows} examples, so each"
+        " example's probabilities depend on the other examples in its batch and do not sum"
+        " to 1 over its {classes} classes. {fix}"
+    ),
+    "graph.health.loss_input_batch_yours": "your loss",  # {loss_name}: a hand-written loss
+    # {fix} in loss_input_batch; {call}: the op over the classes, as code
+    "graph.health.loss_input_batch_fix": "Normalise over the classes instead: {call} (or dim=-1).",
+    "graph.health.loss_input_batch_fix_nll": (
+        "Use {call} (or dim=-1) instead: nll_loss (nn.NLLLoss) expects log-probabilities over"
+        " the classes, not probabilities."
+    ),
+    "graph.health.loss_input_batch_fix_ce": (
+        "Give CrossEntropyLoss the raw scores (logits): drop the {op}, since cross_entropy"
+        " applies log-softmax over the classes itself; to show probabilities, use {call}."
     ),
     "graph.health.loss_input_output": "the model's output",  # {what} in loss_input_shapes
     "graph.health.loss_input_tensor": "a tensor",

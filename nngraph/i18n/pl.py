@@ -1119,6 +1119,18 @@ MESSAGES: dict[str, str] = {
         " najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj zapisywaną metrykę walidacyjną:"
         " Monitor(metric={close!r})"
     ),
+    "monitor.warn.validation_training_mode": (
+        "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
+        " przed nią): jego {modules} {act} jak podczas treningu ({effects}), więc strata"
+        " walidacyjna jest zaszumiona i nie jest tą, którą model daje w użyciu, a detektory i"
+        " najlepsza epoka są oceniane na jej podstawie. Wywołaj model.eval() przed walidacją,"
+        " a model.train() przed dalszym treningiem"
+    ),
+    "monitor.validation_mode.dropout": "Dropout wyłącza losowo wybrane jednostki",
+    "monitor.validation_mode.norm": (
+        "BatchNorm normalizuje każdą partię jej własnymi statystykami i aktualizuje statystyki"
+        " bieżące danymi walidacyjnymi"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
@@ -3579,6 +3591,23 @@ MESSAGES: dict[str, str] = {
         "Cel, który dostaje ta strata, też jest ściśnięty, a z grafu nie wynika, który z nich"
         " to wyniki: zmień tylko {squash} wyników; cel ściśnięty świadomie (miękkie cele"
         " nauczyciela) jest poprawny."
+    ),
+    "graph.health.loss_input_batch": (
+        "{layer} nakłada {op} wzdłuż wymiaru 0 wyników, które dostaje {loss_name} (kształt"
+        " {shape}), a wymiar 0 to partia: każda klasa jest normalizowana po {rows} przykładach,"
+        " więc prawdopodobieństwa każdego przykładu zależą od pozostałych przykładów w jego"
+        " partii i nie sumują się do 1 po jego {classes} klasach. {fix}"
+    ),
+    "graph.health.loss_input_batch_yours": "twoja funkcja straty",  # {loss_name}: pisana ręcznie
+    # {fix} w loss_input_batch; {call}: ta sama operacja po klasach, jako kod
+    "graph.health.loss_input_batch_fix": "Normalizuj po klasach: {call} (albo dim=-1).",
+    "graph.health.loss_input_batch_fix_nll": (
+        "Użyj zamiast tego {call} (albo dim=-1): nll_loss (nn.NLLLoss) oczekuje logarytmów"
+        " prawdopodobieństw po klasach, a nie prawdopodobieństw."
+    ),
+    "graph.health.loss_input_batch_fix_ce": (
+        "Podaj CrossEntropyLoss surowe wyniki (logity): usuń {op}, bo cross_entropy sama"
+        " nakłada log-softmax po klasach; do pokazania prawdopodobieństw użyj {call}."
     ),
     "graph.health.loss_input_output": "wyjście modelu",  # {what} w loss_input_shapes
     "graph.health.loss_input_tensor": "tensor",

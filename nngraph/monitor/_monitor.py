@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import warnings
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -60,11 +61,15 @@ from nngraph.monitor._report import repr_text, snapshot_of, summary_text
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text_lines import TextLines
 from nngraph.monitor._train_means import TrainingMeans
+from nngraph.monitor._validation_mode import ValidationModes
 from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
 from nngraph.monitor.detectors import Detector, detector_list
 
 __all__ = ["Best", "Display", "Listener", "Monitor", "Update"]
+
+#: the packages whose frames call log() for the user (a Lightning callback)
+_NOT_USER_CODE = ("torch", "nngraph", "lightning", "pytorch_lightning")
 
 
 class Monitor(
@@ -139,7 +144,7 @@ class Monitor(
         resolved = resolve_mode(mode, metric)
         text = mode_warning(mode, metric)
         if text is not None:
-            outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
+            outside = stacklevel_outside(_NOT_USER_CODE)
             warnings.warn(text, UserWarning, stacklevel=outside)
         print_interval = _nonnegative(message("monitor.param.print_interval"), print_interval)
         flush_interval = _nonnegative(message("monitor.param.flush_interval"), flush_interval)
@@ -157,6 +162,9 @@ class Monitor(
         self._train_means = TrainingMeans()
         self._weights = WeightSnapshot()
         self._changes = ModelChanges()
+        self._modes = ValidationModes()  # a validation without model.eval(): said once
+        self._modes.watch(self._model)
+        weakref.finalize(self, self._modes.stop)  # nothing left watching a forgotten monitor
         self._init_epochs()
         self._init_watching(follows=follows, classroom_set=detectors is None)
         self._init_feeding()
@@ -254,6 +262,8 @@ class Monitor(
         self._last_step = step_f
         self._follow_loss(values)
         is_eval = any(is_validation(key) for key in values)
+        if (text := self._modes.at_log(self._model, is_eval)) is not None:
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         epoch = self._advance_epoch(step_f, given_epoch, values, named=step is not None)
         waited = self._stamp_waiting(epoch) if self._unstamped else []  # added before this
         for key, v in values.items():

@@ -372,3 +372,16 @@ def test_trace_names_a_target_read_from_a_scikit_learn_bunch() -> None:
     ):
         g = ng.trace(model, x, loss=loss)
         assert name in [d["label"] for _, d in g.nodes(data=True) if d["kind"] == "input"]
+
+
+def test_recorded_args_leave_out_pytorchs_private_arguments() -> None:
+    """Sweep s45 mistakes, finding 8 (side note): a recorded `F.softmax(out, dim=0)` showed
+    `args` "dim=0, _stacklevel=3", PyTorch's own bookkeeping the student never wrote; the
+    inspector and `health()` read the settings the call was given."""
+    model = nn.Sequential(nn.Linear(3, 4), nn.Softmax(dim=1))
+    g = ng.trace(model, torch.randn(2, 3), loss=lambda out: F.log_softmax(out, dim=0).sum())
+    args = sorted((d["op"], d["args"]) for _, d in g.nodes(data=True) if "softmax" in str(d["op"]))
+    assert args == [("log_softmax", "dim=0"), ("softmax", "dim=1")]
+    # a legacy `nn.Softmax()` without a dim keeps no arguments at all
+    g = ng.trace(nn.Sequential(nn.Linear(3, 4), nn.Softmax()), torch.randn(2, 3))
+    assert [d["args"] for _, d in g.nodes(data=True) if d["op"] == "softmax"] == [None]
