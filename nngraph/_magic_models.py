@@ -141,6 +141,8 @@ def idle_model_warning(
         written = _holding(root, others)
         if written is not None and written not in ran:
             ran.append(written)
+    if typed in ran:  # the cell made `typed` anew, out of sight (a helper's `global model`)
+        return None
     key = "none" if not ran else "one" if len(ran) == 1 else "many"
     return message(f"magic.cell.model_idle.{key}", model=typed, ran=", ".join(ran))
 

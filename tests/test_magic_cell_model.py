@@ -91,3 +91,16 @@ def test_a_model_that_took_part_in_the_cell_is_not_warned(ip: Any, line: str, ce
         warnings.simplefilter("error", NNGraphWarning)
         result = ip.run_cell(f"%%nngraph -q {line}\n{cell}")
     assert result.success, result.error_in_exec
+
+
+def test_a_model_a_helper_made_anew_in_the_cell_is_not_told_it_did_not_run(ip: Any) -> None:
+    """Regression review s45 (capture, 2): a helper rebuilding `model` with `global model` in a
+    `%%nngraph --model model` cell was told "model did not run; model ran instead: write
+    %%nngraph --model model", what the student had written."""
+    ip.run_cell("def reset():\n    global model\n    model = torch.nn.Linear(2, 1)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        result = ip.run_cell(
+            "%%nngraph --model model -q\nreset()\nmodel(x).pow(2).mean().backward()"
+        )
+    assert result.success, result.error_in_exec

@@ -102,7 +102,10 @@ def idle_model(
     if took.model(model):
         return None
     ran = [names[0] for m in took.models() if (names := names_holding(m, *namespaces))]
-    return names_holding(uncompiled(model), *namespaces), ran
+    given = names_holding(uncompiled(model), *namespaces)
+    if ran and not given:  # no variable holds it now: the block made its variable's model anew
+        return None
+    return given, ran
 
 
 def idle_model_text(given: list[str], ran: list[str]) -> str:

@@ -86,3 +86,15 @@ def test_a_kept_recording_holds_no_model_that_ran() -> None:
     del net
     gc.collect()
     assert gone() is None and rec.took_part.models() == []
+
+
+def test_a_model_made_anew_in_the_block_is_not_told_it_did_not_run() -> None:
+    """Regression review s45 (capture, 2): `with ng.record(model): model = Net()` (or a helper
+    rebuilding the model with `global model`) was told "model did not run; model ran instead:
+    write ng.record(model)", what the student had written."""
+    model, x = _mlp(), torch.randn(8, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NNGraphWarning)
+        with ng.record(model):
+            model = _mlp()
+            model(x).pow(2).mean().backward()
