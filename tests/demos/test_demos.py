@@ -334,4 +334,5 @@ def test_demo_conventions(source: Path) -> None:
     assert text.count("ng.set_language(LANG)") == 1
     assert text.count("device = datasets.device()") == 1
     assert "torch.manual_seed(0)" in text
+    assert "torch.set_num_threads(1)" in text  # tiny models: one thread is faster (sweep s45)
     assert "sklearn" not in text and "download" not in text.lower()

@@ -106,6 +106,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "test points")
 # + print(len(x_train), "punktów treningowych,", len(x_val), "walidacyjnych,", len(data.x_test), "testowych")
 # - # a tensor to learn: requires_grad=True

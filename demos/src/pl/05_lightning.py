@@ -48,6 +48,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - # keep the output short
 # + # żeby wyjście było krótkie
 # - # tips for big data sets

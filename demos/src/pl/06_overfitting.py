@@ -69,6 +69,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - # float64, on the CPU
 # + # float64, na CPU
 # - # columns 1, x, x², ...

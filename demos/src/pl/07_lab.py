@@ -119,6 +119,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - title=f"{title}: training loss"
 # + title=f"{title}: strata treningowa"
 # - xlabel="epoch"
