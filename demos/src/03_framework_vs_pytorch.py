@@ -135,6 +135,7 @@ def cross_entropy(p, y):
 
 # %%
 # %%nngraph --model torch_net -o g
+torch_net.zero_grad()  # run again, the cell gives the same gradients, not their sum
 loss = cross_entropy(torch_net(x), y)
 loss.backward()
 

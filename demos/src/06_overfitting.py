@@ -174,7 +174,7 @@ def validation_loss():
         return loss_fn(model(digits.x_val), digits.y_val).item()
 
 
-last_val_loss = validation_loss()
+last_val_loss = mon.history("val_loss")[1][-1]  # as logged: the model may be restored already
 mon.restore_best(model)
 restored_val_loss = validation_loss()
 last, restored = number(last_val_loss, ".4f"), number(restored_val_loss, ".4f")

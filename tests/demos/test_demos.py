@@ -100,6 +100,15 @@ CHECKS: dict[str, str] = {
         assert {"linear", "tanh", "softmax"} <= ops, ops
         assert abs(numpy_loss - loss.item()) < 1e-9, (numpy_loss, loss)
         assert numpy_acc == torch_acc > 0.8, (numpy_acc, torch_acc)
+        recorded = next(c for c in In[:-1] if "--model torch_net" in c)
+        for _ in range(2):  # the %%nngraph cell run again, then the gradient check: it still holds
+            exec(recorded, globals())
+            rerun("graph_norm = {", "pass")
+            assert max(max_difference.values()) < 1e-10, max_difference
+            for name, grad in ours.items():
+                assert abs(graph_norm[name] - np.linalg.norm(grad)) < 1e-6, name
+            leftover = [f for f in g.health() if f["kind"] == "accumulated"]
+            assert not leftover, leftover  # no gradient left over from the run before
     """,
     "04_binary_classification": """
         import math
@@ -165,6 +174,10 @@ CHECKS: dict[str, str] = {
         assert values[-1] > 1.2 * values.min(), "validation loss rose"
         assert last_val_loss > 1.1 * mon.best.value
         assert abs(restored_val_loss - mon.best.value) < 1e-5, (restored_val_loss, mon.best)
+        for _ in range(2):  # run again: "last epoch" is still the last epoch's, not the restored
+            rerun("mon.restore_best(model)", "pass")
+            assert last_val_loss == values[-1] > 1.1 * mon.best.value, (last_val_loss, values[-1])
+            assert abs(restored_val_loss - mon.best.value) < 1e-5, (restored_val_loss, mon.best)
         messages = [e.message for e in mon.events]
         monitor_line = "mon = ng.Monitor(model=model"
         rerun(monitor_line, "mon.request_stop()")  # Stop before epoch 1: no 15 epochs more

@@ -113,6 +113,8 @@
 # + plt.xlabel("epoka")
 # - plt.ylabel("loss")
 # + plt.ylabel("strata")
+# - # as logged: the model may be restored already
+# + # tak, jak zapisano: model mógł już zostać przywrócony
 # - f"validation loss: last epoch {last}, after restore_best {restored}"
 # + f"strata walidacyjna: ostatnia epoka {last}, po restore_best {restored}"
 # - print(f"best, epoch {mon.best.epoch}: {number(mon.best.value, '.4f')}")
