@@ -208,10 +208,22 @@ CHECKS: dict[str, str] = {
             more_epochs = longer[title, 10 * one_layer.epoch, 0.01].value
             faster = longer[title, one_layer.epoch, 0.1].value
             hidden_best = (runs_iris if title == "Iris" else runs_digits)[hidden].best.value
+            longest = longer[title, 10 * one_layer.epoch, 0.01]
             if title == "Iris":  # under-trained: longer or faster, it gets near the hidden layer
                 assert max(more_epochs, faster) < min(0.5 * one_layer.best.value, 1.3 * hidden_best)
+                worst, before = max(more_epochs, faster), one_layer.best.value
+                assert worst < 0.4 * before, (worst, before)  # "about a third"
+                assert before - worst > 0.75 * (before - hidden_best)  # "most of the way down"
+                assert longest.epoch == 10 * one_layer.epoch, longest  # "still improving"
             else:  # too simple: however it is trained, it stays well above the hidden layer
                 assert min(more_epochs, faster) > 1.3 * hidden_best, (more_epochs, hidden_best)
+                assert longest.epoch < 0.8 * 10 * one_layer.epoch, longest  # "well before"
+        tables = [(iris, runs_iris, iris_starts), (digits, runs_digits, digits_starts)]
+        for data, runs, starts in tables:  # trained again "from the same start"...
+            one = runs["1 layer"]  # ...with the table's epochs and rate: the table's run again
+            again = best_one_layer(starts[one.name], data, one.epoch, 0.01)
+            assert again.epoch == one.best.epoch, (again, one.best)
+            assert abs(again.value - one.best.value) < 1e-6, (again, one.best)
         for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
             stopped = [m.name for m in runs if m.stop_event is not None]
             assert stopped, "no detector stopped a run"  # the table's `stop` column
