@@ -273,6 +273,7 @@ for title, data, runs, starts, hidden in [
 # import dataclasses
 #
 # few = dataclasses.replace(digits, x_train=digits.x_train[:200], y_train=digits.y_train[:200])
-# train(mlp(64, [256], 10), few, runs_digits.new("hidden 256, 200 digits"), epochs=60)
+# model = mlp(64, [256], 10)
+# train(model, few, runs_digits.new("hidden 256, 200 digits", model=model), epochs=60)
 # print(runs_digits.table())
 # ```

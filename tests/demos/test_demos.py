@@ -246,6 +246,13 @@ CHECKS: dict[str, str] = {
         assert len(few.x_train) == len(few.y_train) == 200, few
         assert few.x_val is digits.x_val, "the validation set stays"
         assert runs_digits[runs_digits.names[-1]].epoch == 60, runs_digits.names
+        import re
+        for runs_name, split in [("runs_digits", "digits."), ("runs_iris", "iris.")]:
+            for name in globals()[runs_name].names:  # any run picked, the 200 digits' too
+                picking = f"picked = {runs_name}[{name!r}]"
+                snippet = re.sub(r"^picked = .*$", picking, HINTS[0], flags=re.MULTILINE)
+                exec(snippet.replace("digits.", split), globals())  # the test set snippet works
+                assert picked.name == name and 0 < test_acc <= 1, (name, test_acc)
     """,
     "08_lab_tasks": """
         assert runs_iris.names[0] == "1 layer" and len(runs_iris.names) == 2, runs_iris.names
