@@ -149,6 +149,8 @@ CHECKS: dict[str, str] = {
         assert n_params == 41
         assert {"loss", "val_loss", "acc", "val_acc"} <= set(mon.metrics), mon.metrics
         assert mon.epoch == 40 or mon.should_stop, mon.epoch
+        if mon.stop_event is not None:  # the markdown: numbered from 0, one less than those run
+            assert trainer.current_epoch == mon.stop_event.epoch + 1 == ran, (mon.stop_event, ran)
         assert mon.best.metrics["val_acc"] >= 0.8, mon.best
         assert abs(val_loss - mon.best.value) < 1e-5, (val_loss, mon.best)  # best weights back
         assert {"linear", "relu"} <= {d["op"] for _, d in g.nodes(data=True)}
