@@ -21,6 +21,7 @@ from nngraph.i18n import number  # format(x, ".4f") as the language writes it: 0
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
 device = datasets.device()  # the one place the device is chosen: a GPU if there is one
+torch.set_num_threads(1)  # tiny models: more CPU threads cost more time than they save
 torch.manual_seed(0)
 plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
 print("torch", torch.__version__, "| device:", device)

@@ -18,6 +18,7 @@ from nngraph.i18n import number  # format(x, ".6f") as the language writes it: 0
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
 device = datasets.device()  # the one place the device is chosen: a GPU if there is one
+torch.set_num_threads(1)  # tiny models: more CPU threads cost more time than they save
 torch.manual_seed(0)
 
 data = datasets.classification()  # make_classification, 70 / 15 / 15 points
@@ -134,6 +135,7 @@ def cross_entropy(p, y):
 
 # %%
 # %%nngraph --model torch_net -o g
+torch_net.zero_grad()  # run again, the cell gives the same gradients, not their sum
 loss = cross_entropy(torch_net(x), y)
 loss.backward()
 

@@ -20,6 +20,7 @@ from nngraph.i18n import number  # format(x, ".3f") as the language writes it: 0
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
 device = datasets.device()  # the one place the device is chosen: a GPU if there is one
+torch.set_num_threads(1)  # tiny models: more CPU threads cost more time than they save
 torch.manual_seed(0)
 plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
 
@@ -111,6 +112,10 @@ bug_graph.show()
 
 
 # %%
+def listed(values, spec):  # numbers as the language writes them: [0.5, 1.5] in English
+    return "[" + ", ".join(number(v, spec) for v in values) + "]"
+
+
 def parameters_in(g):
     for _, d in g.nodes(data=True):
         if d["backward"] == "AccumulateGrad":  # the leaves we learn: w and b
@@ -122,7 +127,7 @@ def parameters_in(g):
 
 
 parameters_in(bug_graph)
-print("gradient norm of w in epochs 1-5:", buggy.history("grad")[1][:5].round(2))
+print("gradient norm of w in epochs 1-5:", listed(buggy.history("grad")[1][:5], ".2f"))
 for finding in bug_graph.health():
     print("health:", finding["message"])
 
@@ -134,7 +139,7 @@ b_change, b_expected = b.item() - b_before, -lr * b_grad_now.item()
 b_change_text, b_expected_text = number(b_change, "+.3f"), number(b_expected, "+.3f")
 print(f"step(): b changed by {b_change_text}, gradient descent says {b_expected_text}")
 zero_grad()
-print("zero_grad(): w =", w.flatten().tolist(), " w.grad =", w.grad.flatten().tolist())
+print("zero_grad(): w =", listed(w.flatten(), "g"), " w.grad =", listed(w.grad.flatten(), "g"))
 
 # %% [markdown]
 # Found the bug? The answer is folded below: click it open.
@@ -169,7 +174,7 @@ def zero_grad():
 w = nn.Parameter(torch.randn(2, 1, device=device))
 b = nn.Parameter(torch.zeros(1, device=device))
 fixed = fit(ng.Monitor(name="fixed"))
-print(f"w.grad after zero_grad(): {w.grad.flatten().tolist()}")
+print(f"w.grad after zero_grad(): {listed(w.grad.flatten(), 'g')}")
 
 
 # %% [markdown]

@@ -30,6 +30,7 @@ from nngraph.integrations.lightning import NNGraphCallback
 LANG = "en"  # "pl" for Polish
 ng.set_language(LANG)
 device = datasets.device()  # the one place the device is chosen: a GPU if there is one
+torch.set_num_threads(1)  # tiny models: more CPU threads cost more time than they save
 torch.manual_seed(0)
 plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
 logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)  # keep the output short
@@ -115,13 +116,16 @@ print(mon.summary())
 # training goes on, because a small, noisy validation set (15 points here) often dips
 # again. `Patience(20)` is the one that stops: when the validation loss has not improved for 20
 # epochs it tells the `Trainer` to stop, and `fit` ends there, even before `max_epochs`.
-# Lightning numbers epochs from 0 (our own loops counted from 1), so epoch 33, where training
-# stops below, is the 34th epoch that ran.
+# Lightning numbers epochs from 0 (our own loops counted from 1), so the number of the epoch
+# where training stops below is one less than the number of epochs that ran (the last line).
 
 # %%
 for event in mon.events:
     print(f"epoch {event.epoch}: {event.detector}", "stops fit" if event.stop else "warns only")
-print(f"fit ran {trainer.current_epoch} of {trainer.max_epochs} epochs, best: {mon.best.epoch}")
+ran = trainer.current_epoch  # the number of epochs that ran
+print(
+    f"fit ran {ran} of {trainer.max_epochs} epochs, numbered 0 to {ran - 1}; best: {mon.best.epoch}"
+)
 
 # %% [markdown]
 # After `fit` the callback has put back the weights of the best epoch. Check on the validation

@@ -100,6 +100,15 @@ CHECKS: dict[str, str] = {
         assert {"linear", "tanh", "softmax"} <= ops, ops
         assert abs(numpy_loss - loss.item()) < 1e-9, (numpy_loss, loss)
         assert numpy_acc == torch_acc > 0.8, (numpy_acc, torch_acc)
+        recorded = next(c for c in In[:-1] if "--model torch_net" in c)
+        for _ in range(2):  # the %%nngraph cell run again, then the gradient check: it still holds
+            exec(recorded, globals())
+            rerun("graph_norm = {", "pass")
+            assert max(max_difference.values()) < 1e-10, max_difference
+            for name, grad in ours.items():
+                assert abs(graph_norm[name] - np.linalg.norm(grad)) < 1e-6, name
+            leftover = [f for f in g.health() if f["kind"] == "accumulated"]
+            assert not leftover, leftover  # no gradient left over from the run before
     """,
     "04_binary_classification": """
         import math
@@ -140,6 +149,8 @@ CHECKS: dict[str, str] = {
         assert n_params == 41
         assert {"loss", "val_loss", "acc", "val_acc"} <= set(mon.metrics), mon.metrics
         assert mon.epoch == 40 or mon.should_stop, mon.epoch
+        if mon.stop_event is not None:  # the markdown: numbered from 0, one less than those run
+            assert trainer.current_epoch == mon.stop_event.epoch + 1 == ran, (mon.stop_event, ran)
         assert mon.best.metrics["val_acc"] >= 0.8, mon.best
         assert abs(val_loss - mon.best.value) < 1e-5, (val_loss, mon.best)  # best weights back
         assert {"linear", "relu"} <= {d["op"] for _, d in g.nodes(data=True)}
@@ -165,6 +176,10 @@ CHECKS: dict[str, str] = {
         assert values[-1] > 1.2 * values.min(), "validation loss rose"
         assert last_val_loss > 1.1 * mon.best.value
         assert abs(restored_val_loss - mon.best.value) < 1e-5, (restored_val_loss, mon.best)
+        for _ in range(2):  # run again: "last epoch" is still the last epoch's, not the restored
+            rerun("mon.restore_best(model)", "pass")
+            assert last_val_loss == values[-1] > 1.1 * mon.best.value, (last_val_loss, values[-1])
+            assert abs(restored_val_loss - mon.best.value) < 1e-5, (restored_val_loss, mon.best)
         messages = [e.message for e in mon.events]
         monitor_line = "mon = ng.Monitor(model=model"
         rerun(monitor_line, "mon.request_stop()")  # Stop before epoch 1: no 15 epochs more
@@ -195,10 +210,22 @@ CHECKS: dict[str, str] = {
             more_epochs = longer[title, 10 * one_layer.epoch, 0.01].value
             faster = longer[title, one_layer.epoch, 0.1].value
             hidden_best = (runs_iris if title == "Iris" else runs_digits)[hidden].best.value
+            longest = longer[title, 10 * one_layer.epoch, 0.01]
             if title == "Iris":  # under-trained: longer or faster, it gets near the hidden layer
                 assert max(more_epochs, faster) < min(0.5 * one_layer.best.value, 1.3 * hidden_best)
+                worst, before = max(more_epochs, faster), one_layer.best.value
+                assert worst < 0.4 * before, (worst, before)  # "about a third"
+                assert before - worst > 0.75 * (before - hidden_best)  # "most of the way down"
+                assert longest.epoch == 10 * one_layer.epoch, longest  # "still improving"
             else:  # too simple: however it is trained, it stays well above the hidden layer
                 assert min(more_epochs, faster) > 1.3 * hidden_best, (more_epochs, hidden_best)
+                assert longest.epoch < 0.8 * 10 * one_layer.epoch, longest  # "well before"
+        tables = [(iris, runs_iris, iris_starts), (digits, runs_digits, digits_starts)]
+        for data, runs, starts in tables:  # trained again "from the same start"...
+            one = runs["1 layer"]  # ...with the table's epochs and rate: the table's run again
+            again = best_one_layer(starts[one.name], data, one.epoch, 0.01)
+            assert again.epoch == one.best.epoch, (again, one.best)
+            assert abs(again.value - one.best.value) < 1e-6, (again, one.best)
         for runs, epochs in [(runs_iris, 150), (runs_digits, 60)]:
             stopped = [m.name for m in runs if m.stop_event is not None]
             assert stopped, "no detector stopped a run"  # the table's `stop` column
@@ -221,6 +248,13 @@ CHECKS: dict[str, str] = {
         assert len(few.x_train) == len(few.y_train) == 200, few
         assert few.x_val is digits.x_val, "the validation set stays"
         assert runs_digits[runs_digits.names[-1]].epoch == 60, runs_digits.names
+        import re
+        for runs_name, split in [("runs_digits", "digits."), ("runs_iris", "iris.")]:
+            for name in globals()[runs_name].names:  # any run picked, the 200 digits' too
+                picking = f"picked = {runs_name}[{name!r}]"
+                snippet = re.sub(r"^picked = .*$", picking, HINTS[0], flags=re.MULTILINE)
+                exec(snippet.replace("digits.", split), globals())  # the test set snippet works
+                assert picked.name == name and 0 < test_acc <= 1, (name, test_acc)
     """,
     "08_lab_tasks": """
         assert runs_iris.names[0] == "1 layer" and len(runs_iris.names) == 2, runs_iris.names
@@ -334,4 +368,5 @@ def test_demo_conventions(source: Path) -> None:
     assert text.count("ng.set_language(LANG)") == 1
     assert text.count("device = datasets.device()") == 1
     assert "torch.manual_seed(0)" in text
+    assert "torch.set_num_threads(1)" in text  # tiny models: one thread is faster (sweep s45)
     assert "sklearn" not in text and "download" not in text.lower()

@@ -63,6 +63,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - "| device:"
 # + "| urządzenie:"
 # - # a is used for every row of m

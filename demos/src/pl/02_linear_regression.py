@@ -43,6 +43,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - # 120 points of y = 2x + 0.9 + noise, on `device`
 # + # 120 punktów y = 2x + 0.9 + szum, na `device`
 # - print(f"{d['name']}: value {value}   gradient {grad}")

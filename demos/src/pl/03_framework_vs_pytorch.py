@@ -39,6 +39,10 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
+# - # run again, the cell gives the same gradients, not their sum
+# + # uruchomiona ponownie, komórka daje te same gradienty, a nie ich sumę
 # - # make_classification, 70 / 15 / 15 points
 # + # make_classification, 70 / 15 / 15 punktów
 # - # NumPy works on the CPU only

@@ -106,6 +106,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - print(len(x_train), "training,", len(x_val), "validation,", len(data.x_test), "test points")
 # + print(len(x_train), "punktów treningowych,", len(x_val), "walidacyjnych,", len(data.x_test), "testowych")
 # - # a tensor to learn: requires_grad=True
@@ -120,6 +122,10 @@
 # + f"{d['name']}: średnia wartość {number(value['mean'], '+.3f')}"
 # - f" ({value['zero_frac']:.0%} zeros) | gradient norm {number(grad['norm'], '.3f')}"
 # + f" ({value['zero_frac']:.0%} zer) | norma gradientu {number(grad['norm'], '.3f')}"
+# - # numbers as the language writes them: [0.5, 1.5] in English
+# + # liczby tak, jak zapisuje się je w danym języku: po polsku [0,5; 1,5]
+# - ", ".join(number(v, spec)
+# + "; ".join(number(v, spec)
 # - print("gradient norm of w in epochs 1-5:",
 # + print("norma gradientu w, epoki 1-5:",
 # - print("health:", finding["message"])
@@ -130,8 +136,8 @@
 # + # nie trafia do w.grad
 # - f"step(): b changed by {b_change_text}, gradient descent says {b_expected_text}"
 # + f"step(): b zmieniło się o {b_change_text}, a według spadku gradientu powinno o {b_expected_text}"
-# - f"w.grad after zero_grad(): {w.grad.flatten().tolist()}"
-# + f"w.grad po zero_grad(): {w.grad.flatten().tolist()}"
+# - f"w.grad after zero_grad(): {listed(w.grad.flatten(), 'g')}"
+# + f"w.grad po zero_grad(): {listed(w.grad.flatten(), 'g')}"
 # - # the weights of the best epoch, in a copy
 # + # wagi najlepszej epoki, w kopii
 # - # one loss per point, not their mean

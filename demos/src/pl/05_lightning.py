@@ -38,8 +38,9 @@
 # trening trwa dalej, bo na małym, zaszumionym zbiorze walidacyjnym (tu 15 punktów) strata często
 # znów spada. Zatrzymuje `Patience(20)`: gdy strata walidacyjna nie poprawia się przez 20 epok,
 # każe obiektowi `Trainer` przerwać trening i `fit` kończy się w tym miejscu, nawet przed
-# `max_epochs`. Lightning numeruje epoki od 0 (nasze własne pętle liczyły od 1), więc epoka 33,
-# w której trening się zatrzymuje (poniżej), jest 34. wykonaną epoką.
+# `max_epochs`. Lightning numeruje epoki od 0 (nasze własne pętle liczyły od 1), więc numer
+# epoki, w której trening się zatrzymuje (poniżej), jest o jeden mniejszy od liczby wykonanych
+# epok (ostatni wiersz).
 
 # %% [markdown]
 # Po `fit` callback przywrócił wagi najlepszej epoki. Sprawdzamy to na zbiorze walidacyjnym,
@@ -48,6 +49,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - # keep the output short
 # + # żeby wyjście było krótkie
 # - # tips for big data sets
@@ -56,8 +59,10 @@
 # + print(n_params, "parametrów")
 # - print(f"epoch {event.epoch}: {event.detector}", "stops fit" if event.stop else "warns only")
 # + print(f"epoka {event.epoch}: {event.detector}", "zatrzymuje fit" if event.stop else "tylko ostrzega")
-# - f"fit ran {trainer.current_epoch} of {trainer.max_epochs} epochs, best: {mon.best.epoch}"
-# + f"fit wykonał {trainer.current_epoch} z {trainer.max_epochs} epok, najlepsza: {mon.best.epoch}"
+# - # the number of epochs that ran
+# + # liczba wykonanych epok
+# - f"fit ran {ran} of {trainer.max_epochs} epochs, numbered 0 to {ran - 1}; best: {mon.best.epoch}"
+# + f"fit wykonał {ran} z {trainer.max_epochs} epok, o numerach od 0 do {ran - 1}; najlepsza: {mon.best.epoch}"
 # - f"validation loss now {now}, best epoch {mon.best.epoch}: {best}"
 # + f"strata walidacyjna teraz {now}, najlepsza epoka {mon.best.epoch}: {best}"
 # - print(f"test accuracy {number(test_acc, '.2f')}")

@@ -69,6 +69,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - # float64, on the CPU
 # + # float64, na CPU
 # - # columns 1, x, x², ...
@@ -111,6 +113,8 @@
 # + plt.xlabel("epoka")
 # - plt.ylabel("loss")
 # + plt.ylabel("strata")
+# - # as logged: the model may be restored already
+# + # tak, jak zapisano: model mógł już zostać przywrócony
 # - f"validation loss: last epoch {last}, after restore_best {restored}"
 # + f"strata walidacyjna: ostatnia epoka {last}, po restore_best {restored}"
 # - print(f"best, epoch {mon.best.epoch}: {number(mon.best.value, '.4f')}")

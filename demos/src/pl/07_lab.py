@@ -78,15 +78,18 @@
 # walidacyjną ze stratą sieci z warstwą ukrytą.
 
 # %% [markdown]
-# Na Iris jedna warstwa jest niedotrenowana, a nie zbyt prosta: przy większej liczbie epok albo
-# większym współczynniku uczenia jej najlepsza strata walidacyjna spada z 0,3231 do około 0,107,
-# poniżej straty `ukryta 4` i blisko `ukryta 32`. Model był wystarczająco dobry; 150 epok przy tym
-# współczynniku uczenia to po prostu za mało.
+# Na Iris jedna warstwa jest niedotrenowana, a nie zbyt prosta: przy dziesięć razy większej
+# liczbie epok albo dziesięć razy większym współczynniku uczenia jej najlepsza strata walidacyjna
+# spada do około jednej trzeciej tej, którą osiągnęła w 150 epokach, pokonując większą część drogi
+# do straty `ukryta 32`, a po 1500 epokach jej najlepsza epoka to wciąż ostatnia: sieć nadal się
+# poprawia. Model był wystarczająco dobry; 150 epok przy tym współczynniku uczenia to po prostu za
+# mało.
 #
-# Na cyfrach jest naprawdę zbyt prosta (bias): dziesięć razy więcej epok daje tylko 0,1697
-# (w epoce 250; potem strata walidacyjna znów rośnie), większy współczynnik uczenia 0,1928,
-# a `ukryta 64` osiągnęła 0,1047 w 60 epokach. Dłuższy trening nie pomoże modelowi, który jest zbyt
-# prosty; pomaga warstwa ukryta.
+# Na cyfrach jest naprawdę zbyt prosta (bias): trenowana dziesięć razy dłużej albo z dziesięć razy
+# większym współczynnikiem uczenia, wciąż ma najlepszą stratę walidacyjną wyższą niż ta, którą
+# `ukryta 64` osiągnęła w 60 epokach. Przy dłuższym treningu jej najlepsza epoka wypada długo przed
+# 600., a potem strata walidacyjna znów rośnie: jeszcze więcej epok by nie pomogło. Dłuższy trening
+# nie pomoże modelowi, który jest zbyt prosty; pomaga warstwa ukryta.
 
 # %% [markdown]
 # Twoja kolej: zmień rozmiary warstw ukrytych, współczynnik uczenia albo liczbę epok. Zbioru
@@ -112,13 +115,16 @@
 # import dataclasses
 #
 # few = dataclasses.replace(digits, x_train=digits.x_train[:200], y_train=digits.y_train[:200])
-# train(mlp(64, [256], 10), few, runs_digits.new("ukryta 256, 200 cyfr"), epochs=60)
+# model = mlp(64, [256], 10)
+# train(model, few, runs_digits.new("ukryta 256, 200 cyfr", model=model), epochs=60)
 # print(runs_digits.table())
 # ```
 
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - title=f"{title}: training loss"
 # + title=f"{title}: strata treningowa"
 # - xlabel="epoch"
@@ -157,6 +163,12 @@
 # + print(f"{title}, najlepsza strata walidacyjna:")
 # - print(f"  {name}, {epochs} epochs, learning rate {lr}: {value} (best epoch {best.epoch})")
 # + print(f"  {name}, {epochs} epok, współczynnik uczenia {lr}: {value} (najlepsza epoka {best.epoch})")
+# - # each network before training: a section below trains one again from there
+# + # każda sieć przed treningiem: część poniżej trenuje jedną z nich jeszcze raz od tego stanu
+# - # each network before training, as for Iris
+# + # każda sieć przed treningiem, jak dla Iris
+# - # the table's one-layer network as it was before training
+# + # sieć z jedną warstwą z tabeli, taka, jaka była przed treningiem
 # - # longer, faster
 # + # dłużej, szybciej
 # - # format(x, ".4f") as the language writes it: 0,5 in Polish

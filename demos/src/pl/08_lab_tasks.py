@@ -67,6 +67,8 @@
 # %% [strings]
 # - # the one place the device is chosen: a GPU if there is one
 # + # jedyne miejsce wyboru urządzenia: GPU, jeśli jest
+# - # tiny models: more CPU threads cost more time than they save
+# + # małe modele: więcej wątków CPU kosztuje więcej czasu, niż oszczędza
 # - # format(x, ".3f") as the language writes it: 0,5 in Polish
 # + # format(x, ".3f") tak, jak zapisuje się liczby w danym języku: 0,5 po polsku
 # - title=f"{title}: training loss"
