@@ -20,7 +20,13 @@ from nngraph.monitor._names import (
     train_twins,
 )
 from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
-from nngraph.monitor._no_better import LONGER, memorising, no_better, still_learning
+from nngraph.monitor._no_better import (
+    LONGER,
+    memorising,
+    no_better,
+    oscillating,
+    still_learning,
+)
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import (
     _no_more_positional,
@@ -304,8 +310,8 @@ class Patience(Detector):
     def _why_no_better(self, value: float, fields: dict[str, Any]) -> Check:
         """Why ``patience`` evaluations brought no better value (``fields``: the numbers of
         ``patience.fire``), where the numbers say more than "more training is unlikely to
-        help": the run oscillates, or it was still improving slowly (see
-        :func:`~nngraph.monitor._no_better.no_better`), or it memorises, or it was still
+        help": the run oscillates, or it memorises, or it was still improving slowly (see
+        :func:`~nngraph.monitor._no_better.no_better`), or it was still
         recovering from a spike (:func:`~nngraph.monitor._recovering.recovering`), or its loss
         is still near the chance level (:func:`~nngraph.monitor._no_better.still_learning`).
         None otherwise."""
@@ -313,13 +319,13 @@ class Patience(Detector):
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
         found = (
-            no_better(
-                self._swings.now(), latest, self.patience, higher=self.mode == "max", delta=delta
-            )
-            # the latest values after the best, also after resume(): a rise since it tells
+            oscillating(self._swings.now(), higher=self.mode == "max")
+            # the latest values after the best, also after resume(): a rise since it tells,
+            # whatever a line through the longer past says (a spike after the best bends it)
             or memorising(
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
             )
+            or no_better(latest, self.patience, higher=self.mode == "max", delta=delta)
             or recovering(
                 latest,
                 self._trained,
