@@ -1417,6 +1417,12 @@ MESSAGES: dict[str, str] = {
         " over-confident in the ones it gets wrong, which raised the loss. If {acc} is what"
         " matters, watch it instead (metric={name!r})."
     ),
+    "monitor.aside.accuracy_rose_flat": (
+        "Yet {acc} rose after epoch {epoch}: {then:.4g} then, {peak:.4g} at its highest (epoch"
+        " {peak_epoch}), {now:.4g} now, while {metric} stayed within a few percent of its best:"
+        " the model got more answers right without a lower loss. If {acc} is what matters,"
+        " watch it instead (metric={name!r})."
+    ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "

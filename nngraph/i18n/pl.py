@@ -1493,6 +1493,12 @@ MESSAGES: dict[str, str] = {
         " pewniejszy siebie w błędnych odpowiedziach, co podniosło stratę. Jeśli liczy się ta"
         " metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
     ),
+    "monitor.aside.accuracy_rose_flat": (
+        "Jednak {acc} wzrosła po epoce {epoch}: {then:.4g} wtedy, najwyżej {peak:.4g} (epoka"
+        " {peak_epoch}), {now:.4g} teraz, a {metric} pozostała w granicach kilku procent od"
+        " swojej najlepszej wartości: model częściej odpowiada dobrze, choć strata nie spadła."
+        " Jeśli liczy się ta metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
+    ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
