@@ -1423,6 +1423,15 @@ MESSAGES: dict[str, str] = {
         " the model got more answers right without a lower loss. If {acc} is what matters,"
         " watch it instead (metric={name!r})."
     ),
+    # before a detector's words on a blow-up, where GradientWatch found earlier that the
+    # gradients are not reset (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.not_reset_first": (
+        "Before you change the learning rate: GradientWatch found {when} that the gradients are"
+        " not reset between steps (no optimizer.zero_grad()), so each step applies the sum of"
+        " all the gradients so far, and that alone can make training blow up. If the loop still"
+        " lacks it, call optimizer.zero_grad() before each loss.backward() and train again"
+        " first. What the curves show: {message}"
+    ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "

@@ -1499,6 +1499,15 @@ MESSAGES: dict[str, str] = {
         " swojej najlepszej wartości: model częściej odpowiada dobrze, choć strata nie spadła."
         " Jeśli liczy się ta metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
     ),
+    # przed słowami detektora o eksplozji treningu, gdy GradientWatch wcześniej zauważył, że
+    # gradienty nie są zerowane (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.not_reset_first": (
+        "Zanim zmienisz współczynnik uczenia: GradientWatch zauważył {when}, że gradienty nie są"
+        " zerowane między krokami (brak optimizer.zero_grad()), więc każdy krok stosuje sumę"
+        " wszystkich dotychczasowych gradientów, a już samo to może rozsadzić trening. Jeśli w"
+        " pętli nadal tego brakuje, najpierw wywołuj optimizer.zero_grad() przed każdym"
+        " loss.backward() i wytrenuj model od nowa. Co pokazują krzywe: {message}"
+    ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
