@@ -1473,11 +1473,41 @@ MESSAGES: dict[str, str] = {
         " training again while the loss stays flat."
     ),
     "monitor.trend.chance_train_on": "let it train on (this warning does not stop training).",
+    "monitor.trend.chance_blown": (
+        "{train} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        " {k} classes: if it is a cross-entropy, the model does no better than guessing, and"
+        " this rise may be noise. {blown}"
+    ),
+    # why a loss that fell to the chance level from a first epoch that blew up is no learning
+    # (nngraph/monitor/_never_improved.py, blown_start)
+    "monitor.chance.blown": (
+        "In the first epoch {what} was {start:.4g}, far above that: training blew up at once,"
+        " most often because the inputs are far from 0 (raw pixel values 0-255, a feature in the"
+        " thousands: g.health() of one step traced with ng.trace shows it) or the learning rate"
+        " is far too high. A blow-up like this can leave a model that only guesses for good"
+        " (ReLU units that output nothing but 0 ever again), and more epochs rarely mend it:"
+        " scale the inputs or lower the learning rate, then train again from new weights."
+    ),
     "monitor.aside.accuracy_rose": (
         "Yet {acc} rose after epoch {epoch}: {then:.4g} then, {peak:.4g} at its highest (epoch"
         " {peak_epoch}), {now:.4g} now: the model got more answers right while it grew"
         " over-confident in the ones it gets wrong, which raised the loss. If {acc} is what"
         " matters, watch it instead (metric={name!r})."
+    ),
+    "monitor.aside.accuracy_rose_flat": (
+        "Yet {acc} rose after epoch {epoch}: {then:.4g} then, {peak:.4g} at its highest (epoch"
+        " {peak_epoch}), {now:.4g} now, while {metric} stayed within a few percent of its best:"
+        " the model got more answers right without a lower loss. If {acc} is what matters,"
+        " watch it instead (metric={name!r})."
+    ),
+    # before a detector's words on a blow-up, where GradientWatch found earlier that the
+    # gradients are not reset (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.not_reset_first": (
+        "Before you change the learning rate: GradientWatch found {when} that the gradients are"
+        " not reset between steps (no optimizer.zero_grad()), so each step applies the sum of"
+        " all the gradients so far, and that alone can make training blow up. If the loop still"
+        " lacks it, call optimizer.zero_grad() before each loss.backward() and train again"
+        " first. What the curves show: {message}"
     ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
@@ -1867,6 +1897,11 @@ MESSAGES: dict[str, str] = {
         " such a plateau for a while before they start learning: if the loop is right, call"
         " resume() to give it more epochs."
     ),
+    "monitor.patience.reading.chance_blown": (
+        "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        " {k} classes, and so is {train} ({train_now:.4g} now): if this loss is a cross-entropy,"
+        " the model does no better than guessing. {blown}"
+    ),
     "monitor.patience.reading.not_learning": (
         "{train} has not moved either ({train_now:.4g} now, {train_first:.4g} at first): the"
         " model is not learning, or learned all it can in its first epoch. If the value is"
@@ -1958,6 +1993,11 @@ MESSAGES: dict[str, str] = {
         " start learning, so more training may still help: if the loop is right, call resume()"
         " to train on. If the data hold little more to learn (noisy labels), keep the best"
         " weights (restore_best)."
+    ),
+    "monitor.patience.chance_blown": (
+        "{head}, and {what} is {now:.4g}, close to ln {k} = {ln:.3g}, the cross-entropy of"
+        " guessing at random among {k} classes: if it is a cross-entropy, the model does no"
+        " better than guessing. {blown}"
     ),
     # where a loss blew up, in the unit of the text lines
     "monitor.divergence.at_epoch": "at epoch {epoch}",

@@ -1550,11 +1550,42 @@ MESSAGES: dict[str, str] = {
         " znowu, póki strata stoi w miejscu."
     ),
     "monitor.trend.chance_train_on": "trenuj dalej (to ostrzeżenie nie przerywa treningu).",
+    "monitor.trend.chance_blown": (
+        "{train} jest blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił"
+        " trafił spośród {k} klas: jeśli to entropia krzyżowa, model radzi sobie nie lepiej niż"
+        " zgadywanie, a ten wzrost może być szumem. {blown}"
+    ),
+    # dlaczego strata, która spadła do poziomu zgadywania z pierwszej epoki, w której trening
+    # eksplodował, nie świadczy o nauce (nngraph/monitor/_never_improved.py, blown_start)
+    "monitor.chance.blown": (
+        "W pierwszej epoce {what} wynosiła {start:.4g}, o wiele więcej: trening eksplodował od"
+        " razu, najczęściej dlatego, że dane wejściowe leżą daleko od 0 (surowe wartości pikseli"
+        " 0-255, cecha rzędu tysięcy: pokaże to g.health() jednego kroku nagranego przez"
+        " ng.trace) albo współczynnik uczenia jest o wiele za duży. Taka eksplozja może na dobre"
+        " zostawić model, który tylko zgaduje (jednostki ReLU, które już zawsze zwracają 0), a"
+        " kolejne epoki rzadko to naprawiają: przeskaluj dane wejściowe albo zmniejsz"
+        " współczynnik uczenia i wytrenuj model od nowa, od nowych wag."
+    ),
     "monitor.aside.accuracy_rose": (
         "Jednak {acc} wzrosła po epoce {epoch}: {then:.4g} wtedy, najwyżej {peak:.4g} (epoka"
         " {peak_epoch}), {now:.4g} teraz: model częściej odpowiada dobrze, a zarazem jest coraz"
         " pewniejszy siebie w błędnych odpowiedziach, co podniosło stratę. Jeśli liczy się ta"
         " metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
+    ),
+    "monitor.aside.accuracy_rose_flat": (
+        "Jednak {acc} wzrosła po epoce {epoch}: {then:.4g} wtedy, najwyżej {peak:.4g} (epoka"
+        " {peak_epoch}), {now:.4g} teraz, a {metric} pozostała w granicach kilku procent od"
+        " swojej najlepszej wartości: model częściej odpowiada dobrze, choć strata nie spadła."
+        " Jeśli liczy się ta metryka ({acc}), obserwuj ją zamiast straty (metric={name!r})."
+    ),
+    # przed słowami detektora o eksplozji treningu, gdy GradientWatch wcześniej zauważył, że
+    # gradienty nie są zerowane (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.not_reset_first": (
+        "Zanim zmienisz współczynnik uczenia: GradientWatch zauważył {when}, że gradienty nie są"
+        " zerowane między krokami (brak optimizer.zero_grad()), więc każdy krok stosuje sumę"
+        " wszystkich dotychczasowych gradientów, a już samo to może rozsadzić trening. Jeśli w"
+        " pętli nadal tego brakuje, najpierw wywołuj optimizer.zero_grad() przed każdym"
+        " loss.backward() i wytrenuj model od nowa. Co pokazują krzywe: {message}"
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
@@ -1974,6 +2005,11 @@ MESSAGES: dict[str, str] = {
         " zainicjowana) tkwią na takim plateau przez jakiś czas, zanim zaczną się uczyć: jeśli"
         " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
+    "monitor.patience.reading.chance_blown": (
+        "{best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił"
+        " trafił spośród {k} klas, i tak samo {train} (teraz {train_now:.4g}): jeśli ta strata to"
+        " entropia krzyżowa, model radzi sobie nie lepiej niż zgadywanie. {blown}"
+    ),
     "monitor.patience.reading.not_learning": (
         "{train} też stoi w miejscu (teraz {train_now:.4g}; na początku {train_first:.4g}):"
         " model się nie uczy albo nauczył się wszystkiego, czego mógł, już w pierwszej epoce."
@@ -2065,6 +2101,11 @@ MESSAGES: dict[str, str] = {
         " zaczną się uczyć, więc dalszy trening może jeszcze pomóc: jeśli pętla jest poprawna,"
         " wywołaj resume(), by trenować dalej. Jeśli w danych niewiele więcej da się nauczyć"
         " (zaszumione etykiety), zachowaj najlepsze wagi (restore_best)."
+    ),
+    "monitor.patience.chance_blown": (
+        "{head}, a {what} wynosi {now:.4g}, blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej"
+        " zgadywania na chybił trafił spośród {k} klas: jeśli to entropia krzyżowa, model radzi"
+        " sobie nie lepiej niż zgadywanie. {blown}"
     ),
     # gdzie strata eksplodowała, w tej samej jednostce co wiersze tekstu
     "monitor.divergence.at_epoch": "w epoce {epoch}",

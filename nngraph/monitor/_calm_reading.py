@@ -57,6 +57,9 @@ def calm_verdict(
     shown = {**fields, **trend_fields(det, trend)}
     if reading == "plateau":
         level = message("monitor.trend.level_" + _level(trend.recent, value), metric=metric)
+        if chance is not None and "blown" in chance:  # a model that guesses: no resume()
+            said = message("monitor.trend.chance_blown", train=train, **chance)
+            return key, {**shown, "level": level, "chance": said}
         if chance is not None:
             go_on = message("monitor.trend.chance_" + ("resume" if det.stop else "train_on"))
             said = message("monitor.trend.chance", train=train, go_on=go_on, **chance)
@@ -90,12 +93,14 @@ def _calm_reading(det: Detector, trend: Trend) -> str | None:
     return _too_soon_to_memorise(det, trend)  # memorising (or memorised), if not too soon
 
 
-def _at_chance(det: Detector, trend: Trend, value: float) -> dict[str, float] | None:
+def _at_chance(det: Detector, trend: Trend, value: float) -> dict[str, Any] | None:
     """``k``, ``ln`` (``ln k``) and the training loss's first value (``start``) where it is
     still near the cross-entropy of guessing among ``k`` classes, as Patience reads it
     (:func:`~nngraph.monitor._no_better.still_learning`): a plateau at chance level, which
     some networks leave after a while (a tanh net on a saddle at ln 2 for 100 epochs), so
-    "more training is unlikely to help" would be unfounded. None otherwise.
+    "more training is unlikely to help" would be unfounded; with ``blown``, the sentence that
+    says why one it fell to from a first epoch that blew up is no such plateau. None
+    otherwise.
 
         >>> from nngraph.monitor.detectors import PQ
         >>> pq = PQ()
@@ -112,7 +117,9 @@ def _at_chance(det: Detector, trend: Trend, value: float) -> dict[str, float] | 
         train_first=start, train_low=low,
     )  # fmt: skip
     found = still_learning(seen, start, low)
-    return None if found is None else {key: found[1][key] for key in ("k", "ln", "start")}
+    if found is None:
+        return None
+    return {key: found[1][key] for key in ("k", "ln", "start", "blown") if key in found[1]}
 
 
 def _new_low(trend: Trend, scale: float) -> bool:

@@ -30,6 +30,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._accuracy_aside import accuracy_aside
+from nngraph.monitor._cause_aside import not_reset_first
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
 from nngraph.monitor._names import is_validation, named_as_training
@@ -188,14 +189,16 @@ class DetectorFeeding:
         return [event for event, _ in told]
 
     def _with_asides(self, event: Event) -> Event:
-        """``event`` with what the other metrics add (see :func:`accuracy_aside`), also in its
-        detector's own list of events."""
+        """``event`` with what the other metrics add (see :func:`accuracy_aside`), and the
+        cause of a blow-up that GradientWatch found already in front (see
+        :func:`not_reset_first`), also in its detector's own list of events."""
         for det in self._detectors:
             if det.events and det.events[-1] is event:
                 aside = accuracy_aside(det, event, self.series)
-                if aside is None:
-                    return event
-                said = dataclasses.replace(event, message=f"{event.message} {aside}")
+                said = event
+                if aside is not None:
+                    said = dataclasses.replace(event, message=f"{event.message} {aside}")
+                said = not_reset_first(said, self._events)
                 det.events[-1] = said
                 return said
         return event

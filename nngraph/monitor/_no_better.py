@@ -53,7 +53,10 @@ import numpy as np
 from nngraph.monitor._names import is_validation, nice_name
 from nngraph.monitor._never_improved import (
     CHANCE,
+    NEAR_CHANCE,
     Seen,
+    blown_start,
+    blown_text,
     chance_classes,
     clearly_better,
     far_better,
@@ -78,11 +81,6 @@ __all__ = [
 #: ``Patience(20)``. A slow fall is told from noise over many evaluations: at 3 lengths most
 #: of the slowly improving runs read as noise.
 LONGER = 5
-#: A cross-entropy that started at the chance level of ``k`` classes (``ln k``) and is still
-#: less than this part of ``ln k`` below it has learned little so far: a tanh MLP on two spirals
-#: (Adam 1e-2) had a training loss of 0.66 (ln 2 = 0.693, 5% below) and 71% validation accuracy
-#: when Patience(20) stopped it, and reached 100% in 240 more epochs.
-NEAR_CHANCE = 0.1
 #: The metric's best must not lie further below ``ln k`` than this part of it: a model whose
 #: validation loss reached 0.30 on two classes (ln 2 = 0.693) has learned, whatever its
 #: training loss says later (a collapse back to chance, a training loss measured under heavy
@@ -324,6 +322,11 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
     be memorising, as on random labels). None otherwise (``first``: the metric's first finite
     value).
 
+    One that started far above ``ln k`` (a first epoch that blew up, see
+    :func:`~nngraph.monitor._never_improved.blown_start`) and sits within ``CHANCE`` of it
+    now has not learned little so far: the blow-up left a model that guesses, which more
+    epochs rarely mend (``patience.chance_blown``, with the sentence that says so).
+
     A training loss that is merely still falling says nothing of the kind: beside a flat
     validation loss it is how memorising starts (``CALM_RUNS["plateau"]`` in the tests).
 
@@ -336,6 +339,9 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
         >>> collapsed = Seen("val_loss", "min", 0.6935, 0.3, "loss", 0.6932, 0.69)
         >>> still_learning(collapsed, 0.69, 0.32) is None
         True
+        >>> dead = Seen("val_loss", "min", 1.6197, 1.611, "loss", 1.6, 48.29)  # raw pixels
+        >>> still_learning(dead, 5.686, 1.6)[0]
+        'patience.chance_blown'
     """
     if seen.mode != "min" or (seen.train is not None and clearly_better(seen)):
         return None
@@ -343,17 +349,19 @@ def still_learning(seen: Seen, first: float, train_low: float) -> tuple[str, dic
         what, now, start, low = seen.train, seen.train_now, seen.train_first, train_low
     else:
         what, now, start, low = seen.metric, seen.value, first, seen.best
-    k = chance_classes(start) if may_be_entropy(what) and math.isfinite(now) else None
-    if k is None:
+    if not may_be_entropy(what) or not math.isfinite(now):
         return None
+    k, blown = chance_classes(start), False
+    if k is None:  # no chance level at first: one it fell to from a first epoch that blew up
+        k = chance_classes(now)
+        blown = k is not None and blown_start(start, k)
+        if k is None or not blown:
+            return None
     ln = math.log(k)
     near = (1 - NEAR_CHANCE) * ln <= min(now, low) and now <= (1 + CHANCE) * ln
     if not (near and seen.best >= (1 - BEST_NEAR_CHANCE) * ln):
         return None
-    return "patience.near_chance", {
-        "what": nice_name(what),
-        "now": now,
-        "start": start,
-        "k": k,
-        "ln": ln,
-    }
+    shown = {"what": nice_name(what), "now": now, "start": start, "k": k, "ln": ln}
+    if blown:
+        return "patience.chance_blown", {**shown, "blown": blown_text(nice_name(what), start)}
+    return "patience.near_chance", shown
