@@ -14,8 +14,12 @@
  */
 export function listenToKeys(c, activate, selected) {
   const { svg } = c;
+  // A click must not take the focus from the notebook: JupyterLab's Shift+Enter, Ctrl+Enter and
+  // command-mode keys go on working after a box was clicked. Only Tab brings the focus here.
+  svg.addEventListener("mousedown", (ev) => ev.preventDefault(), true); // before d3-zoom stops it
   svg.addEventListener("keydown", async (ev) => {
     if (ev.key !== "Enter" && ev.key !== " ") return;
+    if (ev.shiftKey || ev.ctrlKey || ev.altKey || ev.metaKey) return; // the notebook's keys
     const target = /** @type {Element} */ (ev.target);
     if (!target.closest?.(".ng-item, .ng-cluster-label")) return;
     ev.preventDefault(); // Space would scroll the notebook
@@ -24,7 +28,7 @@ export function listenToKeys(c, activate, selected) {
     // drawn anew: the focus goes to the frame just opened, or the box just closed
     const path = next?.replace(/^m:/, "");
     const focus = [...svg.querySelectorAll(".ng-item, .ng-cluster-label")].find(
-      (e) => e.getAttribute("data-id") === next || (next?.startsWith("m:") && e.getAttribute("data-path") === path),
+      (e) => next != null && (e.getAttribute("data-id") === next || (next.startsWith("m:") && e.getAttribute("data-path") === path)),
     );
     /** @type {SVGElement} */ (focus ?? svg).focus();
   });

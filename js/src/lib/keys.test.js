@@ -61,6 +61,25 @@ describe("the graph view from the keyboard", () => {
     expect(document.activeElement?.getAttribute("data-id")).toBe("m:fc1"); // closed again
   });
 
+  it("leaves the notebook its keys: a click takes no focus, Shift+Enter is not taken", async () => {
+    // regression review s45 (js, 1): after a click on a box, Shift+Enter and Ctrl+Enter clicked
+    // the box again instead of running the cell, and a redraw left the focus on <body>
+    const { el, view, changes } = mount(tinyGraph(), { depth: 1 });
+    await view.ready;
+    const node = /** @type {SVGElement} */ (el.querySelector('.ng-item[data-id="n3"]'));
+    const down = new MouseEvent("mousedown", { bubbles: true, cancelable: true, view: window });
+    node.dispatchEvent(down);
+    window.dispatchEvent(new MouseEvent("mouseup", { bubbles: true, view: window })); // d3's drag ends
+    expect(down.defaultPrevented).toBe(true); // the focus stays where it was
+    node.focus();
+    for (const mod of ["shiftKey", "ctrlKey", "altKey", "metaKey"]) {
+      const ev = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true, [mod]: true });
+      node.dispatchEvent(ev);
+      expect(ev.defaultPrevented, mod).toBe(false);
+    }
+    expect(changes).not.toContainEqual(["selected", "n3"]);
+  });
+
   it("closes the inspector with Escape, clearing the selection as its × does", async () => {
     const { el, view, changes } = mount(tinyGraph(), { depth: 1 });
     await view.ready;

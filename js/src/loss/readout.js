@@ -74,11 +74,12 @@ export function createReadout(layer) {
         }),
       );
       el.hidden = false;
-      // beside the cursor, on the side with more room
+      // beside the cursor, on the side with more room, and within the plot's width
       const width = layer.clientWidth;
-      const right = at.left > width / 2;
-      el.style.left = right ? "" : `${at.left + 12}px`;
-      el.style.right = right ? `${width - at.left + 12}px` : "";
+      const boxWidth = el.offsetWidth;
+      const left = at.left > width / 2 ? at.left - 12 - boxWidth : at.left + 12;
+      el.style.left = `${Math.max(0, Math.min(left, width - boxWidth))}px`;
+      el.style.right = "";
       el.style.top = `${Math.max(0, Math.min(at.top + 12, layer.clientHeight - el.offsetHeight))}px`;
     },
     hide() {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setDecimalSeparator } from "../lib/decimal.js";
-import { curveLabel, valueText } from "./readout.js";
+import { createReadout, curveLabel, valueText } from "./readout.js";
 import { createLossView } from "./view.js";
 
 /** @type {ReturnType<typeof createLossView>[]} */
@@ -202,5 +202,24 @@ describe("the hover readout of compared runs", () => {
     expect([...box.children].map((line) => line.textContent).join("|")).not.toContain("b ");
     plot.setCursor({ left: -10, top: -10 });
     expect(box.hidden).toBe(true);
+  });
+});
+
+describe("the hover box of compared runs", () => {
+  it("stays within the plot's width, on either side of the cursor", () => {
+    // regression review s45 (js, 3): near the right edge it ran past the output area
+    const layer = document.createElement("div");
+    layer.style.cssText = "position:relative;width:500px;height:200px";
+    document.body.appendChild(layer);
+    const box = createReadout(layer);
+    const rows = [{ label: "a run with a long name: val_loss", color: "#000", text: "0.1234 (smoothed 0.2345)" }];
+    for (const left of [5, 250, 495]) {
+      box.show(3, rows, { left, top: 10 }, {});
+      const r = box.el.getBoundingClientRect();
+      const l = layer.getBoundingClientRect();
+      expect(r.left, `cursor at ${left}`).toBeGreaterThanOrEqual(l.left);
+      expect(r.right, `cursor at ${left}`).toBeLessThanOrEqual(l.right + 0.5);
+    }
+    layer.remove();
   });
 });
