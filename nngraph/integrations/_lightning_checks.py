@@ -206,10 +206,18 @@ def watch_instead(
         (('val_mse', 'min'), ('val_acc', 'max'))
         >>> watch_instead(mon, ["val_poprawnosc"]), watch_instead(mon, ["loss"])
         (('val_poprawnosc', None), None)
+        >>> acc = Monitor(metric="val_acc", display=False)  # no other score offered as it
+        >>> watch_instead(acc, ["val_top5", "val_loss"])
+        ('val_loss', 'min')
+        >>> print(watch_instead(Monitor(metric="loss", display=False), ["val_loss"]))
+        None
     """
     logged = [name for name in names if is_validation(name) and name != monitor.metric]
     known = [(name, resolve_mode("auto", name)) for name in logged if mode_known(name)]
-    for way_first in (True, False):  # the same way as the watched metric first
+    # a loss under another name only for a validation loss watched: offered for `loss`, the
+    # validation loss would become the training loss; for `val_acc`, `val_top5` another score
+    renamed = is_validation(monitor.metric) and monitor.mode == "min"
+    for way_first in (True, False) if renamed else (False,):  # the same way first
         for name, way in known:
             if (way == monitor.mode) is way_first:
                 return name, way

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from contextvars import ContextVar
 from typing import Any
 
 from nngraph.errors import check_flag, stacklevel_outside
@@ -37,11 +38,12 @@ from nngraph.monitor._params import (
 )
 from nngraph.monitor._recovering import recovering
 
-__all__ = ["PATIENCE_WARNING", "Divergence", "Patience"]
+__all__ = ["MODE_SAID_ELSEWHERE", "Divergence", "Patience"]
 
-#: How Patience's warnings of its `mode` start, in every language: `classroom()` silences them
-#: for the Patience it makes, as the Monitor that asked for it gives its own.
-PATIENCE_WARNING = "nngraph Patience: "
+#: True while `classroom()` makes its Patience: the Monitor that asked for it warns of its mode
+#: itself. (Not `warnings.catch_warnings()`, which would reset Python's once-per-line memory of
+#: every warning at each new Monitor.)
+MODE_SAID_ELSEWHERE: ContextVar[bool] = ContextVar("nngraph_patience_mode_said", default=False)
 
 
 #: Evaluations after the first, none better, after which Patience says it never improved.
@@ -153,7 +155,7 @@ class Patience(Detector):
         self.mode = resolve_mode(mode, metric)
         super().__init__(metric=metric, train_metric="", stop=stop)
         text = mode_warning(mode, self.metric, words="monitor.patience.warn.")
-        if text is not None:  # `Patience(mode="max")` on val_loss would stop a falling loss
+        if text is not None and not MODE_SAID_ELSEWHERE.get():  # it would stop a falling loss
             outside = stacklevel_outside(("torch", "nngraph", "lightning", "pytorch_lightning"))
             warnings.warn(text, UserWarning, stacklevel=outside)
         # the training twin (loss for val_loss; none for a metric that is no validation one)

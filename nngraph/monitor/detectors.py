@@ -83,7 +83,6 @@ An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i
 
 import copy
 import sys
-import warnings
 from collections.abc import Iterable
 
 from nngraph.errors import NNGraphError
@@ -92,7 +91,7 @@ from nngraph.monitor._common import Event
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._gap import Gap
 from nngraph.monitor._names import LOSS_NAMES, Mode, is_metric_name, resolve_mode
-from nngraph.monitor._practical import PATIENCE_WARNING, Divergence, Patience
+from nngraph.monitor._practical import MODE_SAID_ELSEWHERE, Divergence, Patience
 from nngraph.monitor._prechelt import GL, generalization_loss, training_progress
 from nngraph.monitor._strips import PQ, UP
 
@@ -169,9 +168,11 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto", patience: int = 20)
 def _patience(patience: int, mode: Mode, metric: str) -> Patience:
     """`classroom()`'s Patience, without its warning of `mode` against the metric's name:
     the Monitor that asked for it says that itself, in its own words."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=PATIENCE_WARNING)
+    said = MODE_SAID_ELSEWHERE.set(True)
+    try:
         return Patience(patience, mode=mode, metric=metric)
+    finally:
+        MODE_SAID_ELSEWHERE.reset(said)
 
 
 def detector_list(

@@ -173,6 +173,22 @@ def test_a_patience_whose_mode_goes_against_its_metrics_name_is_warned_about(
         Patience(5, metric="val_poprawnosc", mode="max")
 
 
+def test_making_a_monitor_keeps_pythons_memory_of_warnings_shown_once() -> None:
+    """Regression review s45 (lightning, 2): the default Patience was made inside
+    `warnings.catch_warnings()`, which resets every module's once-per-line memory: in a sweep
+    making a Monitor per run, a warning at a fixed line showed again at every run."""
+
+    def slip() -> None:
+        warnings.warn("shown once", UserWarning, stacklevel=1)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            slip()
+            Monitor(display=False)
+    assert [str(w.message) for w in caught] == ["shown once"]
+
+
 def test_a_monitor_keeps_the_highest_map_as_its_best() -> None:
     mon = Monitor(metric="val_mAP", display=False, detectors=[])
     for t, v in enumerate([0.3, 0.6, 0.5], 1):
