@@ -116,7 +116,7 @@ def _log_picked(g: Graph, softmax: Any) -> bool:
                     continue
                 if op in _LOGS:
                     ahead.append((m, True, picked, weighted))
-                elif not picked and shape in one_per_row and _picks_rows(data, weighted):
+                elif not picked and shape in one_per_row and _picks_rows(g, m, node, weighted):
                     ahead.append((m, logged, True, False))
                 elif op == "mul" and not picked and _by_target(g, m, node, [rows, classes]):
                     ahead.append((m, logged, picked, True))
@@ -128,16 +128,21 @@ def _log_picked(g: Graph, softmax: Any) -> bool:
     return False
 
 
-def _picks_rows(data: dict[str, Any], weighted: bool) -> bool:
-    """Whether an op whose result holds one value per row takes it from a row (a pick; a
-    gather along dim 1) or sums a row weighted by the targets."""
+def _picks_rows(g: Graph, op_node: Any, source: Any, weighted: bool) -> bool:
+    """Whether `op_node`, whose result holds one value per row of `source`, takes it from each
+    row (a pick by an index tensor, `p[range(N), y]`; a gather along dim 1) or sums a row
+    weighted by the targets. A column taken whole (`logp[:, i]`, `select(1, i)`: one
+    example's distribution along dim 0, in a loop) shows dim 0 is no batch: no pick."""
+    data = g._node[op_node]
     op = data.get("op")
     if weighted:
         return op in _SUMS
     if op == "gather":
         dims = dims_given(data.get("args"))
         return not dims or dims[0] in (1, -1)
-    return op in _PICKS
+    if op == "getitem":  # indexed by a tensor besides the probabilities: the targets
+        return any(p != source for p in g._pred[op_node])
+    return op in _PICKS and op != "select"
 
 
 def _by_target(g: Graph, mul: Any, node: Any, shape: list[int]) -> bool:

@@ -206,3 +206,31 @@ def test_softmax_over_dim_0_that_is_not_the_batch_is_not_told() -> None:
     for model, loss, x in cases:
         g = ng.trace(model, x, loss=loss)
         assert [f for f in g.health() if "over dim 0" in f["message"]] == [], model
+
+
+def test_a_column_taken_whole_from_a_softmax_over_dim_0_is_not_told() -> None:
+    """Regression review s45 (graph, 1): a pointer network's sequence-first scores [T, N]
+    and a [C, N] layout, each normalised over dim 0 on purpose and read one example (one
+    column: `logp[:, i]`, `select(1, i)`) at a time, were told "dim 0 is the batch: use
+    dim=1", which would break them. Only a pick by an index tensor is one value per row."""
+    torch.manual_seed(0)
+    steps, batch, classes = 6, 8, 5
+    pointer, positions = nn.Linear(3, 1), torch.randint(0, steps, (batch,))
+
+    def pointer_loss(out: torch.Tensor) -> torch.Tensor:
+        logp = F.log_softmax(out.squeeze(-1), dim=0)  # [T, N]: over the positions
+        picked = [logp[:, i].unsqueeze(0) for i in range(batch)]
+        return sum(F.nll_loss(p, positions[i : i + 1]) for i, p in enumerate(picked)) / batch
+
+    columns, y = nn.Linear(20, classes), torch.randint(0, classes, (batch,))
+
+    def column_loss(out: torch.Tensor) -> torch.Tensor:
+        logp = torch.log(F.softmax(out.T, dim=0))  # [C, N]: over the classes of each column
+        return -sum(logp.select(1, i)[y[i]] for i in range(batch)) / batch
+
+    for model, x, loss in (
+        (pointer, torch.randn(steps, batch, 3), pointer_loss),
+        (columns, torch.randn(batch, 20), column_loss),
+    ):
+        said = ng.trace(model, x, loss=loss).health()
+        assert "dim 0 is the batch" not in str(said), said
