@@ -7,9 +7,11 @@ advise BatchNorm to a model that has it).
 
 The watch reads only gradients, and a gradient does not show the batch's size. So, while a
 vanishing finding is counting towards being said (and only then: a training whose gradients
-are fine is never hooked), each BatchNorm module gets a forward pre-hook that notes the shape
-of its input (no device work: the shape is known on the host). A ``torch.compile``d model is
-not hooked (a hook added after compiling does not run).
+are fine is never hooked), one global forward pre-hook of PyTorch's notes the shape of each
+of the model's BatchNorm modules' input (no device work: the shape is known on the host).
+Nothing is put on the modules themselves: a ``copy.deepcopy`` of the model (the best model kept
+by an early-stopping loop), ``torch.save`` and ``torch.jit.script`` of it see no hook. A
+``torch.compile``d model is not watched so (a hook added after compiling does not run).
 
     >>> import torch
     >>> net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
@@ -18,8 +20,9 @@ not hooked (a hook added after compiling does not run).
     {'1': 2}
     >>> _ = net(torch.randn(8, 3)); norms.few()  # not every batch was that small
     {}
-    >>> norms.watch(False); net[1]._forward_pre_hooks
+    >>> net[1]._forward_pre_hooks  # nothing on the module itself, which a copy would keep
     OrderedDict()
+    >>> norms.watch(False)
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from __future__ import annotations
 import functools
 import math
 from typing import Any
+
+from torch.nn.modules.module import register_module_forward_pre_hook
 
 from nngraph._compiled import modules_as_written
 from nngraph._fixes import FEW_VALUES
@@ -61,14 +66,15 @@ class NormBatches:
             self.remove()
         elif not self._handles:
             self._most = {}
-            for path, module in self._norms:
-                try:
-                    hook = module.register_forward_pre_hook(functools.partial(self._note, path))
-                except RuntimeError:  # a module torch refuses a hook on: its batches not read
-                    continue
+            if self._norms:
+                paths = {id(module): path for path, module in self._norms}
+                hook = register_module_forward_pre_hook(functools.partial(self._note, paths))
                 self._handles.append(hook)
 
-    def _note(self, path: str, module: Any, args: tuple[Any, ...]) -> None:
+    def _note(self, paths: dict[int, str], module: Any, args: tuple[Any, ...]) -> None:
+        path = paths.get(id(module))
+        if path is None:  # another module: any module's call in the process comes here
+            return
         shape = getattr(args[0], "shape", None) if args else None
         if not module.training or shape is None or len(shape) < 2 or shape[1] == 0:
             return  # eval mode: its running statistics, whatever the batch

@@ -5,6 +5,8 @@ zero are named as the cause of a gradient of exactly 0."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import torch
 from torch import nn
@@ -85,21 +87,29 @@ def test_the_same_model_on_batches_of_32_says_nothing_and_keeps_no_hooks() -> No
 
 
 def test_the_batchnorm_hooks_are_gone_once_the_finding_is_said_or_the_watch_closed() -> None:
-    """Sweep s45 mistakes, finding 5: the batches are read by hooks on the BatchNorm layers
-    while the finding counts, and none is left behind."""
+    """Sweep s45 mistakes, finding 5: the batches are read by a global hook while the finding
+    counts, and none is left behind. Regression review s45 (monitor, 5): hooks put on the
+    BatchNorm layers themselves went with `copy.deepcopy(model)` (an early-stopping loop's
+    best model), where nothing took them off, and `torch.jit.script` of it crashed."""
+    from torch.nn.modules import module as nn_module
+
     torch.manual_seed(0)
     model = bn_mlp(3)
     x, y = blobs(40)
     watch = GradientWatch(model)
-    hooked = []
+    hooked, copies = [], []
     for i in range(0, 40, 2):
         model.zero_grad()
         F.cross_entropy(model(x[i : i + 2]), y[i : i + 2]).backward()
         watch.step()
-        hooked.append(any(m._forward_pre_hooks for m in model.modules()))
+        hooked.append(bool(nn_module._global_forward_pre_hooks))
+        copies.append(copy.deepcopy(model))
     assert watch.events and any(hooked)  # hooked while the finding counted
     watch.close()
-    assert not any(m._forward_pre_hooks for m in model.modules())
+    assert not nn_module._global_forward_pre_hooks
+    for kept in (model, *copies):
+        assert not any(m._forward_pre_hooks for m in kept.modules())
+    torch.jit.script(copies[hooked.index(True)])
 
 
 def test_a_model_with_batchnorm_is_not_told_to_add_it() -> None:
