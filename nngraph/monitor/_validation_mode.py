@@ -153,7 +153,9 @@ class ValidationModes:
             return None
         if not validated or not self._types:
             return None
-        slipped = [i for i in self._types if i in self._trained]
+        # a pass in eval mode since the last step was the validation: a no-grad pass in training
+        # mode beside it is something else (accuracy on the training batch, SWA's update_bn)
+        slipped = [] if self._evaluated else [i for i in self._types if i in self._trained]
         if self._trained or self._evaluated:  # a validation was seen
             self._judged += 1
         self._trained.clear()

@@ -96,7 +96,23 @@ def test_validation_without_eval_is_said_once() -> None:
         model.train()
         mon.log(e, loss=loss, val_loss=noisy)
 
-    assert len(_said(_dropout_net(), truth_too)) == 1
+    # an eval-mode pass after the last step is taken for the validation (regression review s45
+    # monitor, 3-4: training accuracy measured under no_grad in training mode beside a right
+    # validation was told): this loop's noisy one beside it is not told
+    assert _said(_dropout_net(), truth_too) == []
+
+    def train_accuracy_too(
+        model: nn.Module, mon: ng.Monitor, opt: torch.optim.Optimizer, e: int
+    ) -> None:
+        loss = _train_epoch(model, opt)
+        _val_loss(model)  # accuracy on training data after the step: no_grad, training mode
+        model.eval()
+        val = _val_loss(model)
+        model.train()
+        mon.log(e, loss=loss, val_loss=val)
+
+    assert _said(_dropout_net(), train_accuracy_too) == []
+    assert _said(_batchnorm_net(), train_accuracy_too) == []
 
 
 def test_validation_of_batchnorm_in_training_mode_is_said_in_both_languages() -> None:
