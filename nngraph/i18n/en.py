@@ -2048,18 +2048,6 @@ MESSAGES: dict[str, str] = {
         "{metric} is {value:.4g} {when}, {times} times the size of its first nonzero value "
         "({first:.4g}): training is blowing up. Lower the learning rate."
     ),
-    # a loss that fell by orders of magnitude below 0 (see nngraph/monitor/_runaway.py)
-    "monitor.divergence.runaway": (
-        "{metric} is {value:.4g} {when}: {times} times the size of its first value"
-        " ({first:.4g}), below 0. A loss may go a little below 0 (a Gaussian negative"
-        " log-likelihood does), not by orders of magnitude: this one has no lower bound for"
-        " what the model outputs, so training only pushes it further down, and its value says"
-        " nothing of how well the model does. The usual causes: nn.NLLLoss (F.nll_loss) given"
-        " raw scores instead of log-probabilities (add F.log_softmax(scores, dim=1) before it,"
-        " or give the raw scores to nn.CrossEntropyLoss instead); a hand-written loss missing a"
-        " log or a square; a sign error (a loss maximised instead of minimised). Fix the loss"
-        " and train again: its lowest value marks no best epoch."
-    ),
     "monitor.gap.relative": (
         "{metric} ({val:.4g}) and {train} ({tr:.4g}) have been more than {pct:.0f}% apart for "
         "{since}: the model does much better on the data it trains on than on new data (high "
@@ -2660,11 +2648,6 @@ MESSAGES: dict[str, str] = {
         "restore_best() puts back a run's best by {kept}, the metric its monitor watches,"
         " not the best by {metric} shown here; to keep those weights, give metric={metric!r} to"
         " the monitors (ng.Monitor or NNGraphCallback)"
-    ),
-    "monitor.runs.table.ran_away": (
-        "not ranked, as the loss ran away below 0 by orders of magnitude (a loss with no lower"
-        " bound, such as nn.NLLLoss given raw scores), so the lowest {metric} is no result:"
-        " {names}"
     ),
     "monitor.runs.table.not_ranked_common": (
         "not ranked (no {metric} logged): {names}; to compare by {common}, which they log too:"

@@ -2159,20 +2159,6 @@ MESSAGES: dict[str, str] = {
         "pierwszego niezerowego wyniku ({first:.4g}): trening wymyka się spod kontroli. "
         "Zmniejsz współczynnik uczenia."
     ),
-    # strata, która spadła o rzędy wielkości poniżej zera (zob. nngraph/monitor/_runaway.py)
-    "monitor.divergence.runaway": (
-        "{metric} {when} wynosi {value:.4g}: to {times} razy więcej niż wartość bezwzględna"
-        " pierwszego wyniku ({first:.4g}), tyle że poniżej zera. Strata może zejść trochę"
-        " poniżej zera (tak bywa z ujemną log-wiarygodnością rozkładu normalnego), ale nie o"
-        " rzędy wielkości: ta nie ma dolnego ograniczenia dla tego, co zwraca model, więc"
-        " trening tylko spycha ją coraz niżej, a jej wartość nic nie mówi o tym, jak dobrze"
-        " radzi sobie model. Zwykłe przyczyny: nn.NLLLoss (F.nll_loss) dostaje surowe wyniki"
-        " zamiast logarytmów prawdopodobieństw (dodaj przed nią F.log_softmax(scores, dim=1)"
-        " albo podaj surowe wyniki nn.CrossEntropyLoss); w samodzielnie napisanej funkcji"
-        " straty brakuje logarytmu albo kwadratu; błąd znaku (strata jest maksymalizowana"
-        " zamiast minimalizowana). Popraw funkcję straty i wytrenuj model od nowa: jej"
-        " najniższa wartość nie wskazuje najlepszej epoki."
-    ),
     "monitor.gap.relative": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się o ponad {pct:.0f}% już "
         "{since} z rzędu: model radzi sobie dużo lepiej na danych, na których się uczy, niż na "
@@ -2808,11 +2794,6 @@ MESSAGES: dict[str, str] = {
         "restore_best() przywraca najlepszą epokę przebiegu według {kept}, metryki, którą"
         " obserwuje jego monitor, a nie najlepszą według {metric} pokazaną tutaj; aby zachować"
         " te wagi, podaj monitorom metric={metric!r} (ng.Monitor albo NNGraphCallback)"
-    ),
-    "monitor.runs.table.ran_away": (
-        "poza rankingiem, bo strata uciekła poniżej zera o rzędy wielkości (strata bez dolnego"
-        " ograniczenia, np. nn.NLLLoss na surowych wynikach), więc najniższa wartość {metric}"
-        " nie jest żadnym wynikiem: {names}"
     ),
     "monitor.runs.table.not_ranked_common": (
         "poza rankingiem (nie zapisano {metric}): {names}; aby porównać według metryki"

@@ -1,5 +1,5 @@
-"""The ``Divergence`` detector: a loss that becomes NaN or Inf, passes a limit, grows far above
-its first value, or runs away below 0 (see :mod:`nngraph.monitor.detectors`)."""
+"""The ``Divergence`` detector: a loss that becomes NaN or Inf, passes a limit, or grows far above
+its first value (see :mod:`nngraph.monitor.detectors`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._detector import Detector
 from nngraph.monitor._names import LOSS_NAMES, is_metric_name
 from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, got_text
-from nngraph.monitor._runaway import runaway_line
 
 __all__ = ["BLOWN_UP", "RECOVERED", "Divergence"]
 
@@ -35,9 +34,8 @@ RECOVERED = 10
 
 
 class Divergence(Detector):
-    """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, grows above
-    ``factor`` times its first value, or runs away below 0 (see below). Checked at every call
-    that logs it (per batch too).
+    """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
+    ``factor`` times its first value. Checked at every call that logs it (per batch too).
 
     ``factor`` is 100 by default, as in the classroom set: a loss 100 times its first value has
     blown up (a learning rate far too high, inputs that were not standardised), long before it
@@ -45,20 +43,8 @@ class Divergence(Detector):
     The first value that counts is the first finite, nonzero one, and the growth is measured
     against its size: ``value > factor * |first|``. So a loss that starts at 0 or below 0
     (a negative log-likelihood) is caught too when it blows up (``-1.0, -0.5, 5.0, 1e6``:
-    ``1e6`` is a million times the size of ``-1``).
-
-    A loss that falls below 0 is no blow-up: a Gaussian negative log-likelihood, an ELBO, a
-    GAN's or a contrastive loss go there as they learn (``-1 -> -5``, ``0.003 -> -5.5``). One
-    that keeps falling by orders of magnitude has run away (see
-    :mod:`~nngraph.monitor._runaway`): ``factor`` times the size of its first value below 0,
-    and at least ``factor`` below it whatever that value (-100 by default; ``0.03 -> -6e8``).
-    Such a loss has no lower bound for what the model outputs: ``nn.NLLLoss`` given raw
-    scores instead of ``log_softmax`` outputs, a hand-written loss missing a log or a square,
-    a sign error. Its text says so (``divergence.runaway``), and it stops training as a
-    blow-up does: the falling numbers say nothing of how well the model does, and more epochs
-    only push them further. The training and the validation loss of such a run run away an
-    epoch or two apart: it is said once, of the first.
-
+    ``1e6`` is a million times the size of ``-1``), while one that falls further below 0
+    (``-1 -> -200``) is improving, and never fires.
     ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
     the loss the Monitor recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``,
     ``valid_loss``, ``val/loss``, ...). ``metric="val_loss"``, as every other detector takes
@@ -74,8 +60,8 @@ class Divergence(Detector):
     It speaks once per blow-up of each name: a run whose loss keeps bouncing over the line and
     back (a learning rate far too high: 1e7, 0, 5e6, 0, ...) hears it once, not at every
     crossing. It speaks of that name again only after its values were back to normal (finite,
-    below ``threshold`` and below ``factor`` times the size of the first value, and above the
-    line it runs away past: within every line it watches) for :data:`RECOVERED` (10) epochs in a row (logged evaluations when it is
+    below ``threshold`` and below ``factor`` times the size of the first value: under every
+    line it watches) for :data:`RECOVERED` (10) epochs in a row (logged evaluations when it is
     used alone, without epoch numbers), and then blew up anew; or in a new fit
     (:meth:`resume`, :meth:`restart`). A NaN or an Inf that came suddenly (not from
     values that grew: a NaN in the data) is no blow-up: it is said again after one value back
@@ -95,10 +81,6 @@ class Divergence(Detector):
         >>> said = [bouncing.update(e, loss=v) for e, v in enumerate([1.0, 500, 0.0, 800, 0.5], 1)]
         >>> [e.epoch for e in said if e is not None]  # one blow-up, said once
         [2]
-        >>> nll = ng.detectors.Divergence()  # nn.NLLLoss on raw scores: no lower bound
-        >>> said = [nll.update(e, loss=v) for e, v in enumerate([0.03, -2.2, -40.0, -5e6], 1)]
-        >>> [(e.epoch, e.message_id) for e in said if e is not None]
-        [(4, 'divergence.runaway')]
     """
 
     kind = "divergence"
@@ -151,7 +133,6 @@ class Divergence(Detector):
         # the names it spoke of, with the epochs they must be back to normal to be said again
         self._said: dict[str, int] = {}
         self._back: dict[str, int] = {}  # per name: the epoch its values are back to normal from
-        self._ran_away: set[str] = set()  # the names it said ran away below 0
 
     def _rearm(self) -> None:
         super()._rearm()
@@ -180,28 +161,15 @@ class Divergence(Detector):
             self._follow_recovery(name, calm=found is None)
             if found is not None and name not in self._said:
                 sudden = found[0] == "divergence.nonfinite" and not self._grew(name)
-                # one loss function without a lower bound: its training and its validation
-                # values run away an epoch apart, and that is said once
-                told = found[0] == "divergence.runaway" and self._runaway_said(name)
                 self._said[name] = 1 if sudden else RECOVERED
-                if told:
-                    continue
                 self.fired = True
                 self.metric = name
                 event = event or self._emit(step, *found)
         self.active = holds
         return event
 
-    def _runaway_said(self, name: str) -> bool:
-        """Whether another name than ``name`` ran away below 0 and is not back to normal
-        since it was said (so ``name`` running away now is the same loss, said already);
-        ``name`` is remembered as run away."""
-        said = bool((self._ran_away - {name}) & self._said.keys())
-        self._ran_away.add(name)
-        return said
-
     def _follow_recovery(self, name: str, *, calm: bool) -> None:
-        """Whether ``name``, which it spoke of, is back to normal: calm (finite, and within
+        """Whether ``name``, which it spoke of, is back to normal: calm (finite, and under
         every line it watches) for :data:`RECOVERED` epochs in a row, one after a sudden NaN
         or Inf (see the class docstring): then it is said again when it blows up anew."""
         if not calm:
@@ -227,7 +195,7 @@ class Divergence(Detector):
             }
         if self.factor is not None and name in self._first:
             first, was_first = self._first[name]
-            ratio = value / abs(first)
+            ratio = value / abs(first)  # a value below 0 never blows up: it only improves
             if ratio > self.factor:
                 plain = was_first and first > 0  # "times its first value" says it all
                 return "divergence.factor" if plain else "divergence.factor_size", {
@@ -235,14 +203,6 @@ class Divergence(Detector):
                     "first": first,
                     "ratio": ratio,
                     "times": _times(ratio),
-                    "when": when,
-                }
-            if value < runaway_line(first, self.factor):  # below 0, orders of magnitude down
-                return "divergence.runaway", {
-                    "value": value,
-                    "first": first,
-                    "ratio": -ratio,
-                    "times": _times(-ratio),
                     "when": when,
                 }
         return None

@@ -1,8 +1,6 @@
 """Where each run of a comparison (:class:`~nngraph.monitor._runs.Runs`) was best: the name the
 run logs a metric under, the log line where that metric was best, each run's row of the
-table and the runs that win. A run whose loss ran away below 0 (see
-:mod:`~nngraph.monitor._runaway`) does not win: its lowest value is no result. A run whose
-loss blew up upwards may: its best came before the blow-up, as ``restore_best()`` keeps it.
+table and the runs that win.
 """
 
 from __future__ import annotations
@@ -14,12 +12,10 @@ from typing import Any, Literal
 import numpy as np
 
 from nngraph.monitor._best import Best
-from nngraph.monitor._divergence import BLOWN_UP
 from nngraph.monitor._history import Series
 from nngraph.monitor._monitor import Monitor
-from nngraph.monitor._names import train_twin, training_base, validation_base
+from nngraph.monitor._names import training_base, validation_base
 from nngraph.monitor._run_row import row_at
-from nngraph.monitor._runaway import ran_away
 
 __all__ = [
     "best_of",
@@ -27,7 +23,6 @@ __all__ = [
     "best_runs",
     "column_key",
     "metric_of",
-    "ran_away_runs",
     "same_columns",
     "tied_for_best",
 ]
@@ -240,43 +235,8 @@ def best_runs(
         ['b']
     """
     scored = []
-    lost = ran_away_runs(monitors, metric, mode)
     for name, mon in monitors.items():
         value = _best_value(mon, metric_of(mon, metric), mode)
-        if value is not None and name not in lost:
+        if value is not None:
             scored.append((name, value))
     return tied_for_best(scored, mode)
-
-
-def ran_away_runs(
-    monitors: Mapping[str, Monitor], metric: str, mode: Literal["min", "max"]
-) -> dict[str, tuple[str, float]]:
-    """The runs whose ``metric``, a loss (``mode="min"``), or its training twin ran away
-    below 0 (see :func:`~nngraph.monitor._runaway.ran_away`, at ``Divergence``'s default
-    factor), each with the name that ran away and its lowest value: they are not ranked by
-    ``metric``. The training twin counts too: it is the same loss function, and a run stopped
-    when it ran away (``Divergence`` does) may end before its validation loss is as far down.
-    An accuracy is measured as before, whatever the loss did: no run is left out by it.
-
-        >>> broken, fine = Monitor(display=False), Monitor(display=False)
-        >>> losses = [(0.03, -2.0), (-2.2, -20.0), (-40.0, -90.0), (-150.0, -190.0)]
-        >>> for epoch, (loss, val_loss) in enumerate(losses, 1):  # val_loss: not yet -200
-        ...     broken.log(epoch, loss=loss, val_loss=val_loss)
-        ...     fine.log(epoch, loss=-0.6 * epoch, val_loss=-0.5 * epoch)
-        >>> ran_away_runs({"broken": broken, "fine": fine}, "val_loss", "min")
-        {'broken': ('loss', -150.0)}
-        >>> best_runs({"broken": broken, "fine": fine}, "val_loss", "min")
-        ['fine']
-    """
-    if mode != "min":
-        return {}
-    lost = {}
-    for run, mon in monitors.items():
-        own = metric_of(mon, metric)
-        for name in (own, train_twin(own, mon.series)):
-            series = None if name is None else mon.series.get(name)
-            found = None if series is None else ran_away(series.values, BLOWN_UP)
-            if name is not None and found is not None:
-                lost[run] = (name, found[1])
-                break
-    return lost

@@ -29,8 +29,8 @@ from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import is_validation, mode_known, train_twin
-from nngraph.monitor._run_best import column_key, metric_of, ran_away_runs
-from nngraph.monitor._runs_table import _cell, _names
+from nngraph.monitor._run_best import column_key, metric_of
+from nngraph.monitor._runs_table import _names
 
 __all__ = ["compared_metric", "table_notes", "warn_unknown_mode"]
 
@@ -82,8 +82,7 @@ def table_notes(
     logged metrics of its kind (a validation one, for a validation ``metric``): they never
     logged ``metric``; and a metric of that kind that they and the ranked runs all logged,
     which would rank them all, if there is one. ``given``: ``metric`` is the user's choice (no
-    line says why it is the one). Then: the runs not ranked because their ``metric``, a loss,
-    ran away below 0 (see :func:`~nngraph.monitor._run_best.ran_away_runs`); a training ``metric`` logged batch by batch where no
+    line says why it is the one). Then: a training ``metric`` logged batch by batch where no
     run validates (each run's best, by ``mode``, is one batch), and a validation ``metric``
     other than the one the monitors keep weights at (what ``restore_best()`` puts back).
     Where the monitors watch different metrics, a line says which run's is the one: the order
@@ -131,10 +130,6 @@ def table_notes(
         key = "monitor.runs.table.not_ranked_common" if every else "monitor.runs.table.not_ranked"
         common = every[0] if every else ""
         lines.append(message(key, names=_names(missing), metric=metric, common=common))
-    lost = ran_away_runs(monitors, metric, mode)
-    if lost:  # their lowest value is a loss without a lower bound, no result
-        shown = [f"{run} ({name} {_cell(lowest, '')})" for run, (name, lowest) in lost.items()]
-        lines.append(message("monitor.runs.table.ran_away", metric=metric, names=_names(shown)))
     batches = [  # a training metric logged batch by batch: its best is one lucky batch
         name
         for name, mon in monitors.items()

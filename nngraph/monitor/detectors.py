@@ -67,8 +67,8 @@ Prechelt defines them on errors: ``GL``, ``PQ`` and ``UP`` refuse a higher-is-be
 that ``mode="auto"`` maximises, such as ``val_acc``) with an ``NNGraphError``; watch it with
 ``Patience(metric="val_acc", mode="max")`` instead, or give them a loss.
 
-And the ones practitioners use: ``Patience`` (Keras ``EarlyStopping``), ``Divergence`` (NaN, Inf,
-an exploding loss, or one that runs away below 0) and ``Gap`` (validation far from training: high variance).
+And the ones practitioners use: ``Patience`` (Keras ``EarlyStopping``), ``Divergence`` (NaN, Inf
+or an exploding loss) and ``Gap`` (validation far from training: high variance).
 
 An event's ``message`` is the catalog text ``monitor.<message_id>`` (``nngraph/i18n/en.py`` and
 ``pl.py``), in the language set by ``ng.set_language`` when the event is raised.
@@ -120,10 +120,7 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto", patience: int = 20)
       size of its first nonzero value (a learning rate far too high blows the loss up to 1e13 long before it
       overflows); nothing useful happens after it, and the message says what to try (smaller
       learning rate). A loss that keeps bouncing over the line and back is said once, not at
-      every crossing (see :class:`Divergence`). It stops too at a loss that runs away below 0
-      (100 times the size of its first value and past -100: ``nn.NLLLoss`` given raw scores,
-      a missing log or square, a sign error), whose numbers say nothing of the model either;
-      a loss that learns below 0 (a Gaussian negative log-likelihood) is left alone. It watches every name of the loss the Monitor
+      every crossing (see :class:`Divergence`). It watches every name of the loss the Monitor
       recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``,
       ``val/loss``, ...), and ``metric`` too when that is another name.
     - ``GL(5, stop=False)``: the lecture's signal, as a warning: validation loss 5% above its best
