@@ -31,8 +31,6 @@ import functools
 import math
 from typing import Any
 
-from torch.nn.modules.module import register_module_forward_pre_hook
-
 from nngraph._compiled import modules_as_written
 from nngraph._fixes import FEW_VALUES
 
@@ -67,6 +65,8 @@ class NormBatches:
         elif not self._handles:
             self._most = {}
             if self._norms:
+                from torch.nn.modules.module import register_module_forward_pre_hook
+
                 paths = {id(module): path for path, module in self._norms}
                 hook = register_module_forward_pre_hook(functools.partial(self._note, paths))
                 self._handles.append(hook)
