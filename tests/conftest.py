@@ -1,7 +1,8 @@
 """Shared test set-up: every test starts in English, whatever the machine's locale, and leaves
 no text monitor holding a line back for a later test's IPython cell to print; `ctrl_c` makes a
-SIGINT raise KeyboardInterrupt; `displayed` catches what IPython's `display()` is given; `zero_grad_before_step` is a training loop whose
-GradientWatch finds no gradient at any step."""
+SIGINT raise KeyboardInterrupt; `displayed` catches what IPython's `display()` is given; `magic_shell` is IPython's shell
+with the magics loaded; `zero_grad_before_step` is a training loop whose GradientWatch finds
+no gradient at any step."""
 
 from __future__ import annotations
 
@@ -53,6 +54,25 @@ def displayed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, bool]]:
         IPython.display, "display", lambda data, raw=False: shown.append((data, raw))
     )
     return shown
+
+
+@pytest.fixture
+def magic_shell(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """IPython's test shell after `%load_ext nngraph`, the views the magics show caught in the
+    list `shell.user_ns["shown"]` instead of displayed; the extension is unloaded after."""
+    from IPython.testing import globalipapp
+
+    from nngraph import _magic_commands, magics
+
+    globalipapp.start_ipython()
+    shell = globalipapp.get_ipython()
+    shown: list[Any] = []
+    monkeypatch.setattr(magics, "display", shown.append)
+    monkeypatch.setattr(_magic_commands, "display", shown.append)  # `%nngraph watch`'s view
+    shell.run_line_magic("load_ext", "nngraph")
+    shell.user_ns["shown"] = shown
+    yield shell
+    shell.run_line_magic("unload_ext", "nngraph")
 
 
 def zero_grad_before_step(steps: int, **kwargs: object) -> GradientWatch:

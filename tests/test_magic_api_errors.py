@@ -3,26 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing import globalipapp
 
-from nngraph import _magic_api_errors, _magic_commands, i18n, magics
+from nngraph import _magic_api_errors, i18n
 from nngraph.errors import NNGraphError
 
 
 @pytest.fixture
-def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    globalipapp.start_ipython()
-    shell = globalipapp.get_ipython()
-    monkeypatch.setattr(magics, "display", lambda _: None)
-    monkeypatch.setattr(_magic_commands, "display", lambda _: None)
-    shell.run_line_magic("load_ext", "nngraph")
-    yield shell
-    shell.run_line_magic("unload_ext", "nngraph")
+def ip(magic_shell: Any) -> Any:
+    return magic_shell
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])

@@ -4,31 +4,23 @@ cell is told, with the models that ran instead, at the cell's line."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from IPython.testing import globalipapp
 
-from nngraph import _magic_commands, i18n, magics
+from nngraph import i18n
 from nngraph.capture import NNGraphWarning
 
 
 @pytest.fixture
-def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    globalipapp.start_ipython()
-    shell = globalipapp.get_ipython()
-    monkeypatch.setattr(magics, "display", lambda _: None)
-    monkeypatch.setattr(_magic_commands, "display", lambda _: None)
-    shell.run_line_magic("load_ext", "nngraph")
-    shell.run_cell(
+def ip(magic_shell: Any) -> Any:
+    magic_shell.run_cell(
         "import asyncio, torch, nngraph as ng\n"
         "net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))\n"
         "model = torch.nn.Linear(2, 1)  # an older model the notebook still holds\n"
         "x = torch.randn(8, 2)"
     )
-    yield shell
-    shell.run_line_magic("unload_ext", "nngraph")
+    return magic_shell
 
 
 def _warned(ip: Any, line: str, cell: str) -> list[str]:

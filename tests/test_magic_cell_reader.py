@@ -3,26 +3,18 @@ does: a cell that asks for the help is left to print it, also when its code awai
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from IPython.testing import globalipapp
 
-from nngraph import _magic_commands, i18n, magics
+from nngraph import i18n
 from nngraph._magic_cell import CellReader
 
 
 @pytest.fixture
-def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    globalipapp.start_ipython()
-    shell = globalipapp.get_ipython()
-    monkeypatch.setattr(magics, "display", lambda _: None)
-    monkeypatch.setattr(_magic_commands, "display", lambda _: None)
-    shell.run_line_magic("load_ext", "nngraph")
-    shell.run_cell("import asyncio, torch\nnet = torch.nn.Linear(2, 1)")
-    yield shell
-    shell.run_line_magic("unload_ext", "nngraph")
+def ip(magic_shell: Any) -> Any:
+    magic_shell.run_cell("import asyncio, torch\nnet = torch.nn.Linear(2, 1)")
+    return magic_shell
 
 
 @pytest.mark.parametrize("line", ["--help;", '"--help"', "'-h'", "--depth 2 --help;  # help"])

@@ -4,27 +4,19 @@ in, and a graph already kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import torch
-from IPython.testing import globalipapp
 
 import nngraph as ng
-from nngraph import _magic_commands, _magic_models, magics
+from nngraph import _magic_models
 
 
 @pytest.fixture
-def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    globalipapp.start_ipython()
-    shell = globalipapp.get_ipython()
-    monkeypatch.setattr(magics, "display", lambda _: None)
-    monkeypatch.setattr(_magic_commands, "display", lambda _: None)
-    shell.run_line_magic("load_ext", "nngraph")
-    shell.run_cell("import torch, nngraph as ng\ntorch.manual_seed(0);")
-    yield shell
-    shell.run_line_magic("unload_ext", "nngraph")
+def ip(magic_shell: Any) -> Any:
+    magic_shell.run_cell("import torch, nngraph as ng\ntorch.manual_seed(0);")
+    return magic_shell
 
 
 def _run(ip: Any, code: str) -> None:

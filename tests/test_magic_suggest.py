@@ -3,29 +3,20 @@ of its letter, not for the long option whose name looks most like it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing import globalipapp
 
-from nngraph import _magic_commands, magics
 from nngraph._magic_args import view_options
 from nngraph._magic_commands import monitor_options, watch_options
 from nngraph._magic_suggest import suggested_options
 
 
 @pytest.fixture
-def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    globalipapp.start_ipython()
-    shell = globalipapp.get_ipython()
-    monkeypatch.setattr(magics, "display", lambda _: None)
-    monkeypatch.setattr(_magic_commands, "display", lambda _: None)
-    shell.run_line_magic("load_ext", "nngraph")
-    shell.run_cell("import torch\nnet = torch.nn.Linear(2, 1)\nx = torch.randn(8, 2)")
-    yield shell
-    shell.run_line_magic("unload_ext", "nngraph")
+def ip(magic_shell: Any) -> Any:
+    magic_shell.run_cell("import torch\nnet = torch.nn.Linear(2, 1)\nx = torch.randn(8, 2)")
+    return magic_shell
 
 
 @pytest.mark.parametrize(

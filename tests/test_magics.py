@@ -8,35 +8,25 @@ import subprocess
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 from IPython.core.error import UsageError
-from IPython.testing import globalipapp
 
 import nngraph as ng
 import nngraph.monitor
-from nngraph import _magic_api_errors, _magic_args, _magic_commands, i18n, magics
+from nngraph import _magic_api_errors, _magic_args, i18n, magics
 from nngraph.capture import NNGraphWarning
 
 
 @pytest.fixture
-def ip(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    globalipapp.start_ipython()
-    shell = globalipapp.get_ipython()
-    shown: list[Any] = []
-    monkeypatch.setattr(magics, "display", shown.append)
-    monkeypatch.setattr(_magic_commands, "display", shown.append)  # `%nngraph watch`'s view
-    shell.run_line_magic("load_ext", "nngraph")
-    shell.user_ns["shown"] = shown
-    shell.run_cell(
+def ip(magic_shell: Any) -> Any:
+    magic_shell.run_cell(
         "import torch, nngraph as ng\nnet = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))"
     )
-    yield shell
-    shell.run_line_magic("unload_ext", "nngraph")
+    return magic_shell
 
 
 def test_line_magic_gives_the_graph_of_an_expression(ip: Any) -> None:
