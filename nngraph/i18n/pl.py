@@ -244,8 +244,8 @@ MESSAGES: dict[str, str] = {
         " nn.Sequential(*layers), jeśli działają jedna po drugiej"
     ),
     "capture.input_is_loader": (
-        "{where} to {type_name}, który zawiera cały zbiór danych, paczka po paczce, a model"
-        " przyjmuje jedną paczkę. Najpierw weź jedną paczkę, daj modelowi jej wejścia, a"
+        "{where} to {type_name}, który zawiera cały zbiór danych, partia po partii, a model"
+        " przyjmuje jedną partię. Najpierw weź jedną partię, daj modelowi jej wejścia, a"
         " funkcji straty wartości docelowe: x, y = next(iter(loader)), potem ng.trace(model, x,"
         " loss=lambda out: loss_fn(out, y))"
     ),
@@ -257,13 +257,13 @@ MESSAGES: dict[str, str] = {
     ),
     "capture.input_is_dataset": (
         "nngraph: {where} to zbiór danych (typ {type_name}); jeśli model potrzebuje tam"
-        " tensora, najpierw weź z niego jedną paczkę, daj modelowi jej wejścia, a funkcji straty"
+        " tensora, najpierw weź z niego jedną partię, daj modelowi jej wejścia, a funkcji straty"
         " wartości docelowe: x, y = next(iter(DataLoader(dataset, batch_size=32))), potem"
         " ng.trace(model, x, loss=lambda out: loss_fn(out, y))"
     ),
     "capture.input_is_batch": (
         "nngraph: model dostał jeden obiekt {type_name} z tensorami w liczbie {count} (kształty"
-        " {shapes}). Jeśli to cała paczka z DataLoadera, wejścia razem z wartościami"
+        " {shapes}). Jeśli to cała partia z DataLoadera, wejścia razem z wartościami"
         " docelowymi, daj modelowi wejścia, a funkcji straty wartości docelowe: x, y ="
         " batch[0], batch[1], potem ng.trace(model, x, loss=lambda out: {loss}(out, y)){apart}"
     ),
@@ -1520,7 +1520,7 @@ MESSAGES: dict[str, str] = {
         "{verdict}"
     ),
     "monitor.gl.verdict": (
-        "model zaczął zapamiętywać dane treningowe. Zatrzymaj tu trening albo zachowaj "
+        "model zaczął zapamiętywać dane treningowe (przeuczenie, ang. overfitting). Zatrzymaj tu trening albo zachowaj "
         "najlepsze wagi (restore_best)."
     ),
     "monitor.gl.verdict_warn": (
@@ -1631,7 +1631,7 @@ MESSAGES: dict[str, str] = {
         "{metric} {above} ({best:.4g} w epoce {best_epoch}): rośnie strata na samych danych "
         "treningowych. Jeśli będzie rosnąć dalej, trening stał się niestabilny (spróbuj "
         "mniejszego współczynnika uczenia); strata treningowa, która waha się z epoki na epokę "
-        "(mini-batche, dropout, augmentacja), też może tyle urosnąć i znów spaść. Tak czy "
+        "(uczenie na partiach, dropout, augmentacja), też może tyle urosnąć i znów spaść. Tak czy "
         "inaczej to nie przeuczenie. Przeuczenie widać na stracie walidacyjnej."
     ),
     "monitor.gl.unknown_data": (
@@ -1672,8 +1672,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.blown_up": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), "
-        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
-        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosiła "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), a przebieg dotąd nie wrócił "
         "do wcześniejszego stanu (teraz {train}: {train_value:.4g}; {metric}: {value:.4g}): to "
         "niestabilny trening, nie przeuczenie (spróbuj mniejszego współczynnika uczenia)."
     ),
@@ -1773,15 +1773,15 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.pq.blown_up": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), "
-        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
-        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosiła "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), a przebieg dotąd nie wrócił "
         "do wcześniejszego stanu (teraz {train}: {train_value:.4g}; {metric}: {value:.4g}), więc "
         "{ratio} bierze się z niestabilnego treningu, a nie z przeuczenia (spróbuj mniejszego "
         "współczynnika uczenia)."
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
-        "na nowych danych, to oznaka przeuczenia. Najlepsza wartość: {best:.4g} w epoce "
+        "na nowych danych, to oznaka przeuczenia (overfittingu). Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
     ),
     "monitor.up.plateau_chance": (
@@ -1839,8 +1839,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.blown_up": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), "
-        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
-        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "ale trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosiła "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), a przebieg dotąd nie wrócił "
         "do wcześniejszego stanu (teraz {train}: {train_value:.4g}; {metric}: {value:.4g}): to "
         "niestabilny trening, nie przeuczenie (spróbuj mniejszego współczynnika uczenia). "
         "Najlepsza wartość: {best:.4g} w epoce {best_epoch}."
@@ -1934,15 +1934,15 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.never_improved": (
         "{metric} nie poprawia się względem pierwszej wartości ({best:.4g} w epoce {best_epoch})"
-        " już {since}. {reading}"
+        " już {since} z rzędu. {reading}"
     ),
     "monitor.patience.never_improved_delta": (
         "{metric} nie poprawia się o więcej niż {delta:.4g} względem pierwszej wartości"
-        " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
+        " ({best:.4g} w epoce {best_epoch}) już {since} z rzędu. {reading}"
     ),
     "monitor.patience.never_improved_relative": (
         "{metric} nie poprawia się o więcej niż {pct:.3g}% względem pierwszej wartości"
-        " ({best:.4g} w epoce {best_epoch}) już {since}. {reading}"
+        " ({best:.4g} w epoce {best_epoch}) już {since} z rzędu. {reading}"
     ),
     "monitor.patience.barely_moved": (
         "{metric} prawie stoi w miejscu już {since}: najlepsza wartość, {best:.4g} w epoce"
@@ -1998,7 +1998,7 @@ MESSAGES: dict[str, str] = {
         " resume(), żeby trenować dalej."
     ),
     "monitor.patience.reading.chance": (
-        "{best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
+        "Wartość {best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
         " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
         " kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh, źle"
@@ -2006,7 +2006,7 @@ MESSAGES: dict[str, str] = {
         " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.chance_blown": (
-        "{best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił"
+        "Wartość {best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił"
         " trafił spośród {k} klas, i tak samo {train} (teraz {train_now:.4g}): jeśli ta strata to"
         " entropia krzyżowa, model radzi sobie nie lepiej niż zgadywanie. {blown}"
     ),
@@ -2069,7 +2069,7 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.memorising": (
         "{head} i wynosi teraz {now:.4g}, a {train} jest daleko poniżej ({train_now:.4g}): "
         "model zapamiętuje dane treningowe, zamiast uczyć się tego, co przenosi się na nowe "
-        "dane (przeuczenie). Dalszy trening tylko to pogorszy; wagi do zachowania to te z "
+        "dane (przeuczenie, ang. overfitting). Dalszy trening tylko to pogorszy; wagi do zachowania to te z "
         "epoki {best_epoch}."
     ),
     "monitor.patience.still_improving": (
@@ -2173,8 +2173,8 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gap.blown_up": (
         "{metric} ({val:.4g}) i {train} ({tr:.4g}) różnią się mocno już {since} z rzędu, ale "
-        "trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosi "
-        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), i dotąd nie wrócił "
+        "trening wcześniej wymknął się spod kontroli: {train} w epoce {peak_epoch} wynosiła "
+        "{peak:.4g}, czyli {times} razy więcej niż na początku ({first:.4g}), a przebieg dotąd nie wrócił "
         "do wcześniejszego stanu. Trening stał się niestabilny, a to nie duża wariancja "
         "(spróbuj mniejszego współczynnika uczenia)."
     ),
@@ -2206,7 +2206,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.vanishing_many": (
         "warstwy {shown} (razem {n}) dostają prawie zerowy gradient (normy od {low:.2g} do "
-        "{high:.2g}; najwyżej {ratio:.1g} normy największej, w warstwie '{top}'): ich wagi "
+        "{high:.2g}; najwyżej {ratio:.1g} największej normy, w warstwie '{top}'): ich wagi "
         "prawie się nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_below_many": (
@@ -2306,12 +2306,12 @@ MESSAGES: dict[str, str] = {
     # monitor.grad.causes.fell (albo .shrunk)
     "monitor.grad.vanishing_fell": (
         "warstwa '{layer}' od kroku {start} dostaje prawie zerowy gradient (norma {norm:.2g}; "
-        "{ratio:.1g} normy największej, w warstwie '{top}'), choć wcześniej przez wiele kroków "
+        "{ratio:.1g} największej normy, w warstwie '{top}'), choć wcześniej przez wiele kroków "
         "dostawała zdrowy (około {typical:.2g}): jej wagi prawie się już nie zmieniają. {causes}"
     ),
     "monitor.grad.vanishing_fell_many": (
         "warstwy {shown} (razem {n}) od kroku {start} dostają prawie zerowy gradient (normy od "
-        "{low:.2g} do {high:.2g}; najwyżej {ratio:.1g} normy największej, w warstwie '{top}'), "
+        "{low:.2g} do {high:.2g}; najwyżej {ratio:.1g} największej normy, w warstwie '{top}'), "
         "choć wcześniej przez wiele kroków dostawały zdrowy: ich wagi prawie się już nie "
         "zmieniają. {causes}"
     ),
@@ -2594,7 +2594,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gradwatch.more": "{n} innych",
     "monitor.gradwatch.optimizer_leaves_out": (
-        "optymalizator nie zawiera {names}, choć są trenowalne: optimizer.step() nigdy ich nie"
+        "optymalizator nie zawiera {names}, choć są uczone (requires_grad=True): optimizer.step() nigdy ich nie"
         " zmienia, a optimizer.zero_grad() nigdy nie zeruje ich gradientów. Czy jakąś warstwę"
         " podmieniono po utworzeniu optymalizatora? Utwórz optymalizator po ostatniej zmianie"
         " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)"
@@ -2883,8 +2883,8 @@ MESSAGES: dict[str, str] = {
     "lossview.step": "krok {step}",
     "lossview.epoch": "epoka {epoch}",
     "lossview.epoch_of": "epoka {epoch}/{total}",
-    "lossview.rate": "{rate} epok/s",
-    "lossview.seconds_per_epoch": "{seconds} s/epokę",
+    "lossview.rate": "{rate} ep./s",
+    "lossview.seconds_per_epoch": "{seconds} s/ep.",
     "lossview.eta": "zostało ok. {eta}",
     "lossview.waiting": "czekam na pierwsze mon.log(...)",
     "lossview.waiting_gradients": "czekam na pierwsze gradienty (watch.step() albo optimizer.step())",
@@ -3897,7 +3897,7 @@ MESSAGES: dict[str, str] = {
     "graph.summary.header.shape": "Kształt wyjścia",
     "graph.summary.header.params": "Parametry",
     "graph.summary.header.grad_norm": "Norma gradientu",
-    "graph.summary.header.flags": "Flagi",
+    "graph.summary.header.flags": "Problemy",
     "graph.summary.model": "(model)",
     "graph.summary.total": "Parametry razem: {total}",
     "graph.summary.trainable": "Uczone parametry użyte w tym grafie: {count}",
@@ -4344,10 +4344,10 @@ MESSAGES: dict[str, str] = {
     "graphview.not_a_graph": "to nie jest graf nngraph (potrzebny jest format 'nngraph.graph' i lista węzłów)",
     "graphview.layout_failed": "Nie udało się ułożyć grafu: {error}",
     "graphview.refused.open_too_many": (
-        "Po otwarciu trzeba by narysować naraz {n} węzłów, więcej niż widok potrafi pokazać."
+        "Otwarcie wymagałoby narysowania naraz {n} węzłów, więcej niż widok potrafi pokazać."
     ),
     "graphview.refused.depth_too_many": (
-        "Na głębokości {depth} trzeba by narysować naraz {n} węzłów, więcej niż widok potrafi "
+        "Rysunek na głębokości {depth} wymagałby narysowania naraz {n} węzłów, więcej niż widok potrafi "
         "pokazać."
     ),
     "graphview.refused.open_tangled": (
@@ -4370,8 +4370,8 @@ MESSAGES: dict[str, str] = {
         "jako tekst."
     ),
     "graphview.depth_changed.too_many": (
-        "Narysowano na głębokości {depth}, a nie {asked}, o którą proszono: na głębokości "
-        "{asked} trzeba by narysować naraz {n} węzłów, więcej niż widok potrafi pokazać."
+        "Narysowano na głębokości {depth}, a nie {asked}, o którą proszono: rysunek na głębokości "
+        "{asked} wymagałby narysowania naraz {n} węzłów, więcej niż widok potrafi pokazać."
     ),
     "graphview.depth_changed.tangled": (
         "Narysowano na głębokości {depth}, a nie {asked}, o którą proszono: układanie rysunku "
@@ -4508,12 +4508,12 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.constant": "równe wagi",
     "graphview.flag.kind.no_gradient": "brak gradientu",
     "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
-    "graphview.flag.kind.saturated": "nasycone neurony",
+    "graphview.flag.kind.saturated": "nasycone jednostki",
     "graphview.flag.kind.untrained_norm": "nietrenowana normalizacja",
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
     "graphview.flag.help.loss_input": "Strata dostaje coś, czego się nie spodziewa (ściśnięte wyniki albo cel o innym kształcie): nadal zwraca liczbę, ale nie tę zamierzoną.",
     "graphview.flag.help.saturated": (
-        "Większość tych neuronów tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
+        "Większość tych jednostek tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
     ),
     "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",

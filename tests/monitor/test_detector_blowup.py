@@ -163,7 +163,7 @@ def test_demo_06_at_a_far_too_high_learning_rate_is_unstable_training_not_memori
     gl = GL(5)
     events = [gl.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(DEMO_06_LR_1, 1)]
     text = events[-1].message  # type: ignore[union-attr]
-    assert "strata treningowa w epoce 4 wynosi 2,468e+05, czyli 110\u00a0000 razy" in text
+    assert "strata treningowa w epoce 4 wynosiła 2,468e+05, czyli 110\u00a0000 razy" in text
     assert "(teraz strata treningowa: 81,47; strata walidacyjna: 885,1)" in text
     assert "to niestabilny trening, nie przeuczenie" in text and "zapamiętywać" not in text
 
@@ -304,7 +304,7 @@ def test_gap_calls_the_way_down_from_a_blow_up_unstable_training_not_high_varian
     gap = Gap()
     events = [gap.update(e, loss=t, val_loss=v) for e, (t, v) in enumerate(GAP_WAY_DOWN, 1)]
     text = events[12].message  # type: ignore[union-attr]
-    assert "w epoce 2 wynosi 2e+05, czyli 87\u00a0000 razy więcej" in text
+    assert "w epoce 2 wynosiła 2e+05, czyli 87\u00a0000 razy więcej" in text
     assert "a to nie duża wariancja" in text
 
 

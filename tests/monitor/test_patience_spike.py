@@ -44,7 +44,7 @@ def test_the_labs_overfitting_run_with_a_spike_after_its_best_is_said_to_overfit
         mon.log(epoch, loss=t, val_loss=v)
     (stop,) = [e for e in mon.events if e.detector == "Patience(20)"]
     assert (stop.epoch, stop.message_id) == (29, "patience.memorising")
-    words = {"en": "(overfitting)", "pl": "(przeuczenie)"}[language]
+    words = {"en": "(overfitting)", "pl": "(przeuczenie, ang. overfitting)"}[language]
     assert words in stop.message and "9" in stop.message
 
 

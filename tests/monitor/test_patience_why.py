@@ -200,7 +200,7 @@ def test_a_textbook_overfitting_run_is_said_to_overfit_at_the_stop(language: str
     val += [0.4223 * (1 + 0.05 * i) for i in range(31)]
     event = first_event(Patience(20), val, train)
     assert (event.epoch, event.message_id) == (33, "patience.memorising")
-    words = {"en": "(overfitting)", "pl": "(przeuczenie)"}
+    words = {"en": "(overfitting)", "pl": "(przeuczenie, ang. overfitting)"}
     assert words[language] in event.message and "13" in event.message
     back_up = [0.1769 * 0.9**i for i in range(8)] + [0.08 + 0.01 * i for i in range(23)]
     assert first_event(Patience(20), val, train[:12] + back_up).message_id != (
