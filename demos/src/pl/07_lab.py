@@ -87,8 +87,8 @@
 #
 # Na cyfrach jest naprawdę zbyt prosta (bias): trenowana dziesięć razy dłużej albo z dziesięć razy
 # większym współczynnikiem uczenia, wciąż ma najlepszą stratę walidacyjną wyższą niż ta, którą
-# `ukryta 64` osiągnęła w 60 epokach. Przy dłuższym treningu jej najlepsza epoka wypada długo przed
-# 600., a potem strata walidacyjna znów rośnie: jeszcze więcej epok by nie pomogło. Dłuższy trening
+# `ukryta 64` osiągnęła w 60 epokach. Przy dłuższym treningu jej najlepsza epoka wypada na długo przed
+# 600. epoką, a potem strata walidacyjna znów rośnie: jeszcze więcej epok by nie pomogło. Dłuższy trening
 # nie pomoże modelowi, który jest zbyt prosty; pomaga warstwa ukryta.
 
 # %% [markdown]
@@ -162,7 +162,7 @@
 # - print(f"{title}, best validation loss:")
 # + print(f"{title}, najlepsza strata walidacyjna:")
 # - print(f"  {name}, {epochs} epochs, learning rate {lr}: {value} (best epoch {best.epoch})")
-# + print(f"  {name}, {epochs} epok, współczynnik uczenia {lr}: {value} (najlepsza epoka {best.epoch})")
+# + print(f"  {name}, liczba epok {epochs}, współczynnik uczenia {lr}: {value} (najlepsza epoka {best.epoch})")
 # - # each network before training: a section below trains one again from there
 # + # każda sieć przed treningiem: część poniżej trenuje jedną z nich jeszcze raz od tego stanu
 # - # each network before training, as for Iris
