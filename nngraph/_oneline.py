@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["left_to_right", "one_line", "shown_width"]
+__all__ = ["cut_middle", "left_to_right", "one_line", "shown_width"]
 
 
 def one_line(text: str) -> str:
@@ -46,6 +46,33 @@ def shown_width(text: str) -> int:
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
         for c in text
     )
+
+
+def cut_middle(text: str, width: int) -> str:
+    """`text` with its middle left out ("…") where it takes more than `width` columns (see
+    `shown_width`): its start and its end still show, as in a long label of `to_dot()`.
+
+    >>> cut_middle("encoder.block_opt1=a_opt2=b_opt3=c.fc", 20)
+    'encoder.bl…opt3=c.fc'
+    >>> cut_middle("fc1", 20)
+    'fc1'
+    """
+    columns = [shown_width(c) for c in text]
+    if sum(columns) <= width:
+        return text
+    room = width - 1  # for "…"
+    start, end = _fitting(columns, (room + 1) // 2), _fitting(columns[::-1], room // 2)
+    return text[:start] + "…" + text[len(text) - end :]
+
+
+def _fitting(columns: list[int], room: int) -> int:
+    """How many of the first characters, taking `columns` each, fit in `room` columns."""
+    used = 0
+    for count, width in enumerate(columns):
+        used += width
+        if used > room:
+            return count
+    return len(columns)
 
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))

@@ -32,11 +32,13 @@ from nngraph.capture._functorch import unwrapped
 from nngraph.capture._memory import storage_key
 
 __all__ = [
+    "READ_AS_PYTHON_VALUE",
     "SAME_TENSOR",
     "SHAPE_ONLY",
     "UNINITIALISED",
     "NNGraphWarning",
     "drop_recording_frames",
+    "gives_back_parameters",
     "hidden",
     "library_code",
     "memory_within",
@@ -181,6 +183,10 @@ def memory_within(obj: Any, depth: int = 4) -> dict[int, Any]:
     return found
 
 
+#: The calls that read a tensor as a Python value: `bool(t)` (an `if`), `t.item()`, `int(t)`
+READ_AS_PYTHON_VALUE = frozenset({"bool", "item", "int", "float", "index", "complex", "tolist"})
+
+
 # Factories that take only the shape, dtype and device of their input (`torch.ones_like(out)`
 # as a backward's `grad_outputs`, `x.new_zeros(n)`): what they make is a constant, not
 # computed from it.
@@ -212,6 +218,18 @@ SAME_TENSOR = frozenset(
      "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
      "dropout"}
 )  # fmt: skip
+
+
+def gives_back_parameters(ins: list[torch.Tensor], outs: list[torch.Tensor]) -> bool:
+    """Whether a call's results are parameters it was given, unchanged: `.to()`,
+    `.contiguous()` or `.flatten()` had nothing to do. Autograd links the ops that read the
+    result to the parameter itself, so a node for the call would lead nowhere.
+
+    >>> w = torch.nn.Parameter(torch.ones(2))
+    >>> gives_back_parameters([w], [w.contiguous()]), gives_back_parameters([w], [w * 2])
+    (True, False)
+    """
+    return all(isinstance(t, torch.nn.Parameter) and any(t is i for i in ins) for t in outs)
 
 
 _SCALARS = frozenset({bool, int, float, str})

@@ -38,7 +38,7 @@ from nngraph.capture._common import hidden
 from nngraph.capture._leaves import LeafGrads
 from nngraph.capture._reduce import own_values
 
-__all__ = ["BackwardPasses", "all_outputs", "joined", "outputs_returned"]
+__all__ = ["BackwardPasses", "all_outputs", "joined", "outputs_returned", "results_by_node"]
 
 _is_functorch_wrapped = torch._C._functorch.is_functorch_wrapped_tensor
 
@@ -63,6 +63,23 @@ def joined(tensors: Sequence[torch.Tensor]) -> torch.Tensor:
         return first
     with torch.no_grad():
         return torch.cat([t.detach().reshape(-1) for t in tensors])
+
+
+def results_by_node(outs: Sequence[torch.Tensor]) -> dict[Any, list[torch.Tensor]]:
+    """The tracked tensors among a call's results `outs`, by the autograd node that made them,
+    in their order there: `split`'s parts are one node's, an LSTM's output, `h_n` and `c_n`
+    three nodes'.
+
+    >>> x = torch.ones(4, requires_grad=True)
+    >>> [len(made) for made in results_by_node([*(x * 2).split(2), x.exp(), x.detach()]).values()]
+    [2, 1]
+    """
+    made_by: dict[Any, list[torch.Tensor]] = {}
+    for t in outs:
+        fn = grad_fn_of(t)
+        if fn is not None:
+            made_by.setdefault(fn, []).append(t)
+    return made_by
 
 
 def outputs_returned(fn: Any, outs: Sequence[torch.Tensor]) -> tuple[int, ...]:

@@ -36,10 +36,12 @@ from nngraph.capture._builder import (
     tensors_in,
 )
 from nngraph.capture._common import (
+    READ_AS_PYTHON_VALUE,
     SAME_TENSOR,
     SHAPE_ONLY,
     UNINITIALISED,
     NNGraphWarning,
+    gives_back_parameters,
     hidden,
     next_sequence_nr,
     scalar_arguments,
@@ -48,7 +50,13 @@ from nngraph.capture._common import (
 )
 from nngraph.capture._functorch import transforms_active, unwrapped
 from nngraph.capture._leaves import GradsBefore, LeafGrads
-from nngraph.capture._passes import BackwardPasses, all_outputs, joined, outputs_returned
+from nngraph.capture._passes import (
+    BackwardPasses,
+    all_outputs,
+    joined,
+    outputs_returned,
+    results_by_node,
+)
 from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
 from nngraph.capture._weight_updates import WeightCopies
@@ -56,9 +64,6 @@ from nngraph.errors import stacklevel_outside
 from nngraph.i18n import message
 
 __all__ = ["Recorder"]
-
-#: The calls that read a tensor as a Python value: `bool(t)` (an `if`), `t.item()`, `int(t)`
-_READ_AS_PYTHON_VALUE = frozenset({"bool", "item", "int", "float", "index", "complex", "tolist"})
 
 
 class Recorder:
@@ -150,7 +155,7 @@ class Recorder:
             return
         self.busy = True
         try:
-            if name in _READ_AS_PYTHON_VALUE and self.scope.stack and args:
+            if name in READ_AS_PYTHON_VALUE and self.scope.stack and args:
                 node_id = self.node_of(args[0]) if isinstance(args[0], torch.Tensor) else None
                 if node_id is not None:
                     self.read_in_forward.setdefault(node_id, None)
@@ -324,18 +329,20 @@ class Recorder:
                 head = grad_fn_of(tracked_out)
             heads = [head] if head is not None else []
         else:
-            fns = [grad_fn_of(t) for t in outs]
-            heads = list(dict.fromkeys(fn for fn in fns if fn is not None))
-            pairs = zip(outs, fns, strict=True)
-            mine = [t for t, fn in pairs if heads and fn is heads[0]]  # `unbind`'s: all of them
+            made_by = results_by_node(outs)
+            heads = list(made_by)
+            mine = made_by[heads[0]] if heads else []  # `unbind`'s: all of them
             tracked_out = mine[0] if mine else outs[0]
         # heads[0]'s shape, dtype and device come from `tracked_out` below
         new = self._walk(heads, call_attrs, heads[0]) if heads else []
         ids, returned = self.builder.ids, self.builder.returned_outputs
         for fn in heads:
             self.seq_mark = max(self.seq_mark, int(fn._sequence_nr()) + 1)
-            if self.graph._node[ids[fn]]["call"] == call:  # the node this call made
+            head_attrs = self.graph._node[ids[fn]]
+            if head_attrs["call"] == call:  # a node this call made
                 returned[ids[fn]] = outputs_returned(fn, outs)
+                if fn is not heads[0]:  # what else it returned (an LSTM's h_n and c_n)
+                    self.builder.stats.add(head_attrs, "value", joined(made_by[fn]))
         if heads and not new:
             # It gave back a tracked tensor it was given (`.contiguous()`): no new node, unless
             # it made an untracked one too (`broadcast_tensors(mu, scale)` in `Normal(mu, 1.0)`)
@@ -344,7 +351,7 @@ class Recorder:
                 return
             heads, tracked_out = [], outs[0]
             ins = [t for t in ins if not t.requires_grad]  # what the new tensor is made from
-        elif not heads and name in SAME_TENSOR and _gives_back_parameters(ins, outs):
+        elif not heads and name in SAME_TENSOR and gives_back_parameters(ins, outs):
             return  # `w.to(x.dtype)` gave back the parameter: later ops read it, not a node
         if heads:
             target = self.builder.ids[heads[0]]
@@ -411,10 +418,3 @@ class Recorder:
                 self.busy = False
 
         return hook
-
-
-def _gives_back_parameters(ins: list[torch.Tensor], outs: list[torch.Tensor]) -> bool:
-    """Whether a call's results are parameters it was given, unchanged: `.to()`,
-    `.contiguous()` or `.flatten()` had nothing to do. Autograd links the ops that read the
-    result to the parameter itself, so a node for the call would lead nowhere."""
-    return all(isinstance(t, torch.nn.Parameter) and any(t is i for i in ins) for t in outs)

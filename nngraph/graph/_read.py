@@ -328,13 +328,17 @@ def from_dict(cls: type[Graph], data: Any) -> Graph:
     """The graph `to_dict` described; `NNGraphError` saying what is wrong with anything else."""
     if not isinstance(data, dict):
         raise NNGraphError(message("graph.error.not_an_object", got=shown(data)))
-    if data.get("format") != FORMAT:
-        raise NNGraphError(
-            message("graph.error.not_a_graph", format=FORMAT, got=shown(data.get("format")))
-        )
-    version = data.get("version")
+    if "format" not in data:
+        raise NNGraphError(message("graph.error.no_format", format=FORMAT))
+    if data["format"] != FORMAT:
+        got = json_shown(data["format"])
+        raise NNGraphError(message("graph.error.not_a_graph", format=FORMAT, got=got))
+    if "version" not in data:
+        raise NNGraphError(message("graph.error.missing", key="version"))
+    version = data["version"]
     if type(version) is not int:
-        raise NNGraphError(message("graph.error.bad_version", got=shown(version), version=VERSION))
+        got = json_shown(version)
+        raise NNGraphError(message("graph.error.bad_version", got=got, version=VERSION))
     if version < 1:  # a whole number, but no nngraph ever wrote it
         versions = ", ".join(str(v) for v in range(1, VERSION + 1))
         raise NNGraphError(message("graph.error.old_version", got=version, versions=versions))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from nngraph._oneline import one_line, shown_width
+from nngraph._oneline import cut_middle, one_line, shown_width
 from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
@@ -48,6 +48,11 @@ __all__ = ["model_params", "summary"]
 #: per node where the graph knows no modules
 HEADERS = ("module", "type", "shape", "params", "grad_norm", "flags")
 NODE_HEADERS = ("node", "type", "shape", "params", "grad_norm", "flags")
+
+#: The widest the Module and the Type cells get, in columns: a longer one (a `ModuleDict` key
+#: made from a config string) is cut in the middle, as `to_dot()` cuts a long label, rather
+#: than widening every line of the table
+CELL_WIDTHS = (100, 60)
 
 
 def _headers(keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -302,12 +307,20 @@ def _param_totals(g: Graph) -> tuple[int, str | None]:
     return total, trainable if params or boxed else None
 
 
+def _cells_shown(row: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's cells, each on one line, the Module and Type cells at most `CELL_WIDTHS` wide."""
+    cells = [one_line(cell) for cell in row]
+    for i, width in enumerate(CELL_WIDTHS):
+        cells[i] = cut_middle(cells[i], width)
+    return tuple(cells)
+
+
 def summary(g: Graph) -> Text:
     """The table `Graph.summary` returns (a str that a notebook shows as the table)."""
     findings = _findings(g)
     has_modules = bool(modules_list(g))
     rows = _module_rows(g, findings) if has_modules else _op_rows(g, findings)
-    rows = [tuple(one_line(cell) for cell in row) for row in rows]
+    rows = [_cells_shown(row) for row in rows]
     headers = _headers(HEADERS if has_modules else NODE_HEADERS)
     table = [headers, *rows]
     widths = [max(shown_width(row[i]) for row in table) for i in range(len(headers))]

@@ -3963,6 +3963,10 @@ MESSAGES: dict[str, str] = {
         'a saved graph is a JSON object {{"format": "nngraph.graph", ...}}, got {got}: pass '
         "what g.to_dict() or g.to_json() returned"
     ),
+    "graph.error.no_format": (
+        'this is not an nngraph graph: it has no "format" (an nngraph graph has "format": '
+        '"{format}"); pass what g.to_dict() or g.to_json() returned'
+    ),
     "graph.error.not_a_graph": (
         'this is not an nngraph graph: "format" is {got}, it should be "{format}"; pass what '
         "g.to_dict() or g.to_json() returned"

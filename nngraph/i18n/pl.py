@@ -4140,6 +4140,10 @@ MESSAGES: dict[str, str] = {
         'zapisany graf to obiekt JSON {{"format": "nngraph.graph", ...}}, otrzymano {got}: '
         "przekaż to, co zwróciło g.to_dict() albo g.to_json()"
     ),
+    "graph.error.no_format": (
+        'to nie jest graf nngraph: brakuje w nim pola "format" (graf nngraph ma "format": '
+        '"{format}"); przekaż to, co zwróciło g.to_dict() albo g.to_json()'
+    ),
     "graph.error.not_a_graph": (
         'to nie jest graf nngraph: "format" ma wartość {got}, a powinien mieć wartość "{format}"; '
         "przekaż to, co zwróciło g.to_dict() albo g.to_json()"

@@ -7,6 +7,7 @@ the gradients of the others that one reached. Ground truth: `retain_grad()` in a
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -225,3 +226,69 @@ def test_a_returned_split_output_gets_an_output_node_by_what_reads_it_not_its_si
     labels = [graph.nodes[o]["label"] for o in graph.graph["outputs"]]
     assert labels == ["output", "output[0]"]  # `first` nothing used, though tanh reads `second`
     assert graph.graph["unused"] == []  # the model returned it
+
+
+class _Attention2(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.att = nn.MultiheadAttention(8, 2)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.att(x, x, x)
+
+
+def test_each_tensor_a_call_returns_shows_its_values_on_the_node_that_made_it() -> None:
+    # `multi_head_attention_forward` returns the output and the averaged attention weights,
+    # made by two autograd nodes: the weights' node showed a gradient but no values
+    torch.manual_seed(0)
+    model, x = _Attention2(), torch.randn(5, 2, 8)
+    graph = ng.trace(model, x, loss=lambda out: out[0].pow(2).mean() + out[1].pow(2).sum())
+    output, weights = model(x)
+    for t in (output, weights):
+        (node,) = [
+            d
+            for _, d in graph.nodes(data=True)
+            if d["op"] == "multi_head_attention_forward"
+            and (d["backward"], d["shape"]) == (t.grad_fn.name(), list(t.shape))
+        ]
+        assert_stats_match(node["value"], t)
+
+
+class _LastHidden(nn.Module):
+    """A classifier on the final hidden state `h_n[-1]` of an LSTM, a GRU or an RNN."""
+
+    def __init__(self, cell: type[nn.RNNBase], batch_first: bool) -> None:
+        super().__init__()
+        self.rnn, self.fc = cell(3, 6, 2, batch_first=batch_first), nn.Linear(6, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _, state = self.rnn(x)
+        h_n = state[0] if isinstance(state, tuple) else state
+        return self.fc(h_n[-1])
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("cell", [nn.LSTM, nn.GRU, nn.RNN], ids=lambda c: c.__name__)
+def test_the_final_states_of_a_recurrent_layer_show_their_values(
+    cell: type[nn.RNNBase], batch_first: bool
+) -> None:
+    torch.manual_seed(0)
+    model = _LastHidden(cell, batch_first)
+    x = torch.randn(2, 7, 3) if batch_first else torch.randn(7, 2, 3)
+    graph = ng.trace(model, x, loss=_loss)
+    _, state = model.rnn(x)
+    states = list(state) if isinstance(state, tuple) else [state]  # h_n (and c_n)
+    for t in states:
+        (node,) = [
+            d
+            for _, d in graph.nodes(data=True)
+            if d["kind"] == "op"
+            and d["shape"] == list(t.shape)
+            and d["value"]
+            and math.isclose(d["value"]["mean"], t.mean().item(), rel_tol=1e-4)
+        ]
+        assert_stats_match(node["value"], t)
+    # the collapsed box takes its value from h_n, the tensor that leaves it
+    (box,) = [d for _, d in graph.collapse(0).nodes(data=True) if d.get("module") == "rnn"]
+    assert box["shape"] == list(states[0].shape)
+    assert_stats_match(box["value"], states[0])

@@ -601,11 +601,14 @@ def _edges(*edges: Any) -> Any:
 BAD_GRAPHS = {
     "a list": ([1, 2], r"JSON object .*got \[1, 2\]"),
     "a string": ("net.json", "JSON object .*got 'net.json'"),
-    "no format": (_without("format"), r'"format" is None, it should be "nngraph.graph"'),
-    "other format": (_with("format", "graphml"), r"\"format\" is 'graphml'"),
+    # sweep s46: a missing "format" or "version" was shown as if present and None
+    "no format": (_without("format"), r'not an nngraph graph: it has no "format" \(an nngraph'),
+    "format null": (_with("format", None), r'"format" is null, it should be "nngraph.graph"'),
+    "other format": (_with("format", "graphml"), r'"format" is "graphml"'),
     "newer version": (_with("version", 2), r"version 2; .*reads version 1: upgrade nngraph"),
-    "no version": (_without("version"), '"version" should be a whole number'),
-    "text version": (_with("version", "1"), '"version" should be a whole number'),
+    "no version": (_without("version"), 'this nngraph graph has no "version": the JSON is'),
+    "version null": (_with("version", None), '"version" should be a whole number .*, got null'),
+    "text version": (_with("version", "1"), '"version" should be a whole number .*, got "1"'),
     "version 0": (
         _with("version", 0),
         r'"version" is 0, a version nngraph never wrote: .*reads version 1\.',

@@ -1129,3 +1129,21 @@ def test_findings_are_listed_alike_before_and_after_health_dead_units_first():
     before = kinds()
     g.health()
     assert kinds() == before == ["- [dead", "- [vanishing", "- [vanishing"]
+
+
+def test_a_very_long_module_name_is_cut_in_the_middle_not_widening_every_line():
+    # sweep s46: one ModuleDict key made from a config string widened all lines to ~390 columns
+    key = "block_" + "_".join(f"opt{i}=value{i}" for i in range(25))  # 299 characters
+    long_type = type("Linear" + "Variant" * 20, (nn.Linear,), {})
+    model = nn.Module()
+    model.blocks = nn.ModuleDict({key: long_type(4, 4), "head": nn.Linear(4, 1)})
+    model.forward = lambda x: model.blocks["head"](model.blocks[key](x))  # type: ignore[method-assign]
+    table = ng.trace(model, torch.randn(2, 4), loss=lambda y: y.sum()).summary()
+    (row,) = [line for line in table.splitlines() if "opt0=value0" in line]
+    name, kind = row.split()[:2]
+    assert name.startswith("blocks.block_opt0=value0_") and name.endswith("_opt24=value24")
+    assert "…" in name and len(name) <= 100
+    assert kind.startswith("LinearVariant") and kind.endswith("Variant") and len(kind) <= 60
+    assert len(table.splitlines()[0]) < 220  # the rule above the table, as wide as its lines
+    head = [line for line in table.splitlines() if line.startswith("  blocks.head ")]
+    assert head and "…" not in head[0]
