@@ -6,7 +6,8 @@ second (``Monitor(print_interval=1.0)``), except that the first epoch and every 
 event always get theirs, and a last epoch's line held back is printed at the end (``mon.close()``,
 ``mon.restore_best()``, reading ``mon.best`` after the loop, the end of the cell, or when the
 script exits). ``mon.history("val_loss")`` keeps every epoch up to ``max_points`` (10,000 per
-metric by default), then thins the oldest.
+metric by default), then thins the whole run evenly (the lowest and highest value of every few
+epochs, the same share of the start as of the end; the latest points exactly).
 
     >>> from nngraph.monitor import Monitor, detectors
     >>> mon = Monitor(detectors=[detectors.GL(5), detectors.Patience(3)], display=False)

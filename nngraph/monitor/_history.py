@@ -1,14 +1,23 @@
 """Bounded-memory history of one metric: (step, value) points that never outgrow a fixed size.
 
-A run may log millions of points; a plot needs a few thousand. When a :class:`Series` is full it
-*compacts* its older part: consecutive points are grouped in buckets of four and each bucket keeps
-only its lowest and highest point (in step order). The newest points are never compacted. So,
-however long the run:
+A run may log millions of points; a plot needs a few thousand. A :class:`Series` keeps every point
+until it is full; from then on it *thins the whole run evenly*: the ``log()`` calls are cut in
+buckets of ``stride`` consecutive calls, from the first call on, and each bucket keeps only its
+lowest and highest point (in step order). Each time the series is full, the points logged since
+the last time are thinned so, all but the newest ``keep_last``; when the thinned points then fill
+more than 3/4 of their room, the stride doubles: neighbouring buckets merge in pairs, keeping the
+lowest and highest point of the two, which halves the whole thinned part at once. So, however
+long the run:
 
+- every stretch of the run keeps the same share of its points, the start as much as the rest:
+  each bucket in which the metric was logged keeps one point, two where its values differ; only
+  the points logged since the last compaction are denser (all kept),
 - the global minimum and maximum of the whole run are always kept,
 - the last ``keep_last`` points are kept exactly,
 - memory stays at ``capacity`` points (two float64 arrays, the number of the ``log()`` call
   each point came from, so that rows logged at a repeated step stay apart, and its epoch),
+- ``append`` costs O(1) amortised: a compaction reads the points logged since the last one (and
+  the whole series when the stride doubles) and leaves at least a quarter of the room free,
 - each epoch's first and last point and the sum of its values are kept exactly besides
   (:class:`~nngraph.monitor._epoch_record.EpochRecord`, for up to ``EPOCH_LIMIT`` epochs or
   ``capacity // 4``, whichever is more): a comparison reads the best epoch's other metrics there.
@@ -21,6 +30,8 @@ The lowest and highest point of a bucket ignore NaN; a bucket that holds a NaN k
     ...     s.append(i, float(i % 100))
     >>> len(s) <= 64, s.min_value, s.max_value, s.last
     (True, 0.0, 99.0, (999.0, 99.0))
+    >>> s.stride, s.steps[:4].tolist()  # a bucket of 64 calls: its lowest and its highest point
+    (64, [0.0, 62.0, 99.0, 100.0])
 """
 
 from __future__ import annotations
@@ -92,17 +103,43 @@ def _bucket_extremes(values: FloatArray, size: int) -> npt.NDArray[np.intp]:
         >>> _bucket_extremes(np.array([0.5, 9.0, np.nan, 0.5, 1.0, 1.0, 1.0, 1.0]), 4).tolist()
         [0, 1, 2, 4]
     """
-    buckets = values.reshape(-1, size)
-    nan = np.isnan(buckets)
-    lo = np.argmin(np.where(nan, np.inf, buckets), axis=1)
-    hi = np.argmax(np.where(nan, -np.inf, buckets), axis=1)
-    first_nan = np.where(nan.any(axis=1), np.argmax(nan, axis=1), lo)
+    return _group_extremes(values, np.arange(0, len(values), size))
+
+
+def _group_extremes(values: FloatArray, starts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """As :func:`_bucket_extremes`, for groups of any length: ``starts`` are the indices where
+    the groups begin (the first 0, increasing).
+
+        >>> _group_extremes(np.array([3.0, 1.0, 2.0, 5.0, 4.0, 6.0]), np.array([0, 1, 5])).tolist()
+        [0, 1, 3, 5]
+    """
+    nan = np.isnan(values)
+    has_nan = bool(nan.any())
+    sizes = np.diff(starts, append=len(values))
+    low = np.where(nan, np.inf, values) if has_nan else values
+    high = np.where(nan, -np.inf, values) if has_nan else values
+    lo = _first_in_group(low == np.repeat(np.minimum.reduceat(low, starts), sizes), starts)
+    hi = _first_in_group(high == np.repeat(np.maximum.reduceat(high, starts), sizes), starts)
+    first_nan = lo
+    if has_nan:
+        nan_at = np.flatnonzero(nan)
+        first_nan = nan_at[np.minimum(np.searchsorted(nan_at, starts), len(nan_at) - 1)]
+        group_end = starts + sizes
+        first_nan = np.where((first_nan >= starts) & (first_nan < group_end), first_nan, lo)
     idx = np.sort(np.stack([lo, hi, first_nan], axis=1), axis=1)
-    idx += (np.arange(buckets.shape[0]) * size)[:, None]
-    # a point that is two of them (the bucket's lowest and highest) is kept once
+    # a point that is two of them (the group's lowest and highest) is kept once
     keep = np.ones(idx.shape, dtype=bool)
     keep[:, 1:] = idx[:, 1:] != idx[:, :-1]
     return idx[keep]
+
+
+def _first_in_group(
+    hit: npt.NDArray[np.bool_], starts: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
+    """Per group (``starts`` as for :func:`_group_extremes`), the index of its first ``hit``:
+    every group must hold one."""
+    at = np.flatnonzero(hit)
+    return at[np.searchsorted(at, starts)]
 
 
 def minmax_downsample(
@@ -139,7 +176,9 @@ def minmax_downsample(
 
 
 class Series:
-    """The history of one metric, at most ``capacity`` points, compacted in place when full.
+    """The history of one metric, at most ``capacity`` points, thinned in place when full (see
+    the module's docstring). ``stride``: how many consecutive calls (the ``call`` numbers given
+    to :meth:`append`, by default each point's own number) a bucket of the thinned part spans.
 
     >>> s = Series(capacity=16)
     >>> s.append(1, 0.5); s.append(2, 0.25); s.append(2, 0.2, call=7)
@@ -153,12 +192,14 @@ class Series:
         "_n",
         "_record",
         "_steps",
+        "_thinned",
         "_values",
         "count",
         "epoch_repeated",
         "keep_last",
         "max_value",
         "min_value",
+        "stride",
     )
 
     def __init__(self, capacity: int = 10_000, *, keep_last: int | None = None) -> None:
@@ -174,6 +215,8 @@ class Series:
         self.epoch_repeated = False  # two points appended one after the other in one epoch
         self.min_value = math.inf  # over the whole run (NaN ignored)
         self.max_value = -math.inf
+        self.stride = 1  # 1: nothing thinned yet
+        self._thinned = 0  # the first points, thinned to one bucket every `stride` calls
         self._record = EpochRecord(max(EPOCH_LIMIT, capacity // 4))
 
     @property
@@ -262,7 +305,7 @@ class Series:
 
     def append(self, step: float, value: float, *, call: int | None = None, epoch: int = 0) -> None:
         """Add one point (from log() call number ``call``, default: the point's own number, in
-        ``epoch``); compacts the older part first when the series is full."""
+        ``epoch``); thins the run first when the series is full."""
         if self._n and epoch == self._epochs[self._n - 1]:
             self.epoch_repeated = True
         if self._n == self.capacity:
@@ -280,19 +323,36 @@ class Series:
             self.max_value = value
 
     def _compact(self) -> None:
-        head = ((self._n - self.keep_last) // 4) * 4
-        idx = _bucket_extremes(self._values[:head], 4)
-        k = len(idx)
-        tail = self._n - head
-        self._steps[:k] = self._steps[idx]
-        self._values[:k] = self._values[idx]
-        self._calls[:k] = self._calls[idx]
-        self._epochs[:k] = self._epochs[idx]
-        self._steps[k : k + tail] = self._steps[head : self._n]
-        self._values[k : k + tail] = self._values[head : self._n]
-        self._calls[k : k + tail] = self._calls[head : self._n]
-        self._epochs[k : k + tail] = self._epochs[head : self._n]
-        self._n = k + tail
+        """Thin the points logged since the last compaction, all but the newest ``keep_last``,
+        to each bucket's lowest and highest point; if the thinned part then fills more than 3/4
+        of its room, double the stride (merge the buckets in pairs) until it does not. At least
+        a quarter of the room is free afterwards, so the next compaction comes that many
+        appends later."""
+        room = self.capacity - self.keep_last
+        begin = 0
+        if self._thinned:  # from the last bucket thinned: the new points may fill it further
+            last_bucket = self._calls[self._thinned - 1] // self.stride
+            begin = int(np.searchsorted(self._calls[: self._thinned], last_bucket * self.stride))
+        while True:
+            self._thin(begin, self._n - self.keep_last)
+            self._thinned = self._n - self.keep_last
+            if self._thinned <= room * 3 // 4:
+                return
+            self.stride *= 2
+            begin = 0
+
+    def _thin(self, begin: int, end: int) -> None:
+        """Keep, of the points from ``begin`` to ``end``, each bucket's lowest and highest point
+        (and first NaN); the points after ``end`` move up behind them."""
+        buckets = self._calls[begin:end] // self.stride
+        starts = np.flatnonzero(np.diff(buckets, prepend=buckets[0] - 1))
+        idx = begin + _group_extremes(self._values[begin:end], starts)
+        kept = begin + len(idx)
+        tail = self._n - end
+        for column in (self._steps, self._values, self._calls, self._epochs):
+            column[begin:kept] = column[idx]
+            column[kept : kept + tail] = column[end : self._n]
+        self._n = kept + tail
 
     def downsample(self, max_points: int, *, keep_last: int = 50) -> tuple[FloatArray, FloatArray]:
         """At most ``max_points`` (steps, values) for a plot (copies)."""

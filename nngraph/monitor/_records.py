@@ -89,8 +89,9 @@ class MetricRecords:
         metrics (``val_loss`` after the epoch's last batch) joins that row. A step logged again
         (the epoch number as the step of every batch) is a new row, so every logged point is
         kept; steps never go back (see :meth:`Monitor.log`). Exact while a metric has fewer
-        than ``max_points`` points; beyond, older points are downsampled (minima, maxima and the
-        latest points kept).
+        than ``max_points`` points; beyond, its points are thinned evenly over the whole run:
+        the lowest and highest of every few calls, the run's minimum and maximum and its
+        latest points are kept (the same share of the start as of the rest of the run).
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False)
@@ -120,6 +121,11 @@ class MetricRecords:
         (a file name or a ``pathlib.Path``, ``~`` expanded; its folder must exist). A path that
         cannot be a file is an :class:`NNGraphError`, before anything is written, and so is a
         folder that refuses the file (read-only).
+
+        The rows are :meth:`records`: every ``log()`` call while each metric has fewer than
+        ``max_points`` points (``Monitor(max_points=10_000)``); a longer run is thinned evenly
+        (the lowest and highest value of every few calls kept, and the latest calls exactly),
+        so give a bigger ``max_points`` (up to 1,000,000) to export every row of a long run.
 
         >>> from nngraph.monitor import Monitor
         >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.6)

@@ -94,3 +94,61 @@ def test_the_largest_history_allowed_still_logs() -> None:
     mon = Monitor(display=False, max_points=1_000_000, detectors=[])
     mon.log(1, loss=0.5)
     assert mon.history("loss")[1].tolist() == [0.5]
+
+
+def points_per_tenth(steps: np.ndarray, run_length: int) -> list[int]:
+    return np.histogram(steps, bins=10, range=(1, run_length + 1))[0].tolist()
+
+
+@pytest.mark.parametrize("max_points", [1_000, 10_000], ids=["1000", "default"])
+def test_a_long_run_keeps_points_spread_over_every_tenth_of_the_run(max_points: int) -> None:
+    """The steep early fall of a loss curve stays in the history of a long per-batch run: the
+    older part was compacted again at each fill, so after 100,000 logs the first 47% of the run
+    was one point, in history(), records() and to_csv() alike (sweep readme, finding 1)."""
+    rng = np.random.default_rng(1)
+    n = 100_000
+    steps = np.arange(1, n + 1)
+    losses = 2.0 / np.sqrt(steps) + 0.05 * rng.random(n)
+    losses[[n // 3, n // 2]] = [7.5, -0.5]  # a spike and a dip in mid-run
+    mon = Monitor(display=False, detectors=[], max_points=max_points)
+    checked = {20_000, 50_000, n}
+    for step, loss in zip(steps.tolist(), losses.tolist(), strict=True):
+        mon.log(step, loss=loss)
+        if step in checked:
+            kept, _ = mon.history("loss")
+            tenths = points_per_tenth(kept, step)
+            assert min(tenths) >= max_points // 50, (step, tenths)
+            assert max(tenths[:9]) <= 3 * min(tenths[:9]), (step, tenths)  # evenly, not decaying
+    kept_steps, kept_losses = mon.history("loss")
+    assert len(kept_steps) <= max_points
+    assert kept_losses.max() == 7.5 and kept_losses.min() == -0.5
+    assert kept_steps[-(max_points // 8) :].tolist() == steps[-(max_points // 8) :].tolist()
+    assert kept_losses.tolist() == losses[kept_steps.astype(int) - 1].tolist()  # real points
+    csv_steps = [int(line.split(",")[0]) for line in mon.to_csv().splitlines()[1:]]
+    assert csv_steps == [row["step"] for row in mon.records()] == kept_steps.astype(int).tolist()
+    assert min(points_per_tenth(np.array(csv_steps), n)) >= max_points // 50
+
+
+def test_a_series_thins_evenly_whatever_its_capacity_and_keeps_the_first_point() -> None:
+    n = 50_000
+    for capacity in (16, 17, 100, 1_000, 4_096):
+        series = Series(capacity)
+        for step in range(1, n + 1):
+            series.append(step, 1.0 / step)
+        assert len(series) <= capacity and series.steps[0] == 1.0  # the run's start and its max
+        assert series.values.min() == 1.0 / n and series.steps[-1] == n
+        # no stretch of the run is thinner than one bucket in two, the start included ...
+        assert np.diff(series.steps).max() < 2 * series.stride, capacity
+        # ... and the buckets are no longer than the room needs
+        assert series.stride <= 8 * n / capacity, capacity
+
+
+def test_a_metric_logged_once_an_epoch_is_thinned_evenly_beside_the_batches() -> None:
+    mon = Monitor(display=False, detectors=[], max_points=64)
+    for step in range(1, 20_001):  # 100 epochs of 200 batches, validated at each epoch's end
+        val_loss = {"val_loss": 1.0 / step + (step == 4_000)} if step % 200 == 0 else {}
+        mon.log(step, loss=1.0 / step, **val_loss)
+    for metric in ("loss", "val_loss"):
+        kept, values = mon.history(metric)
+        assert len(kept) <= 64 and min(points_per_tenth(kept, 20_000)) >= 2, metric
+    assert values.max() == 1.0 + 1.0 / 4_000 and values.min() == 1.0 / 20_000
