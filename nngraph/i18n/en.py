@@ -1967,8 +1967,8 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.memorising": (
         "{head} and is {now:.4g} now, while {train} is far below it ({train_now:.4g}): the "
         "model memorises its training data instead of learning what carries over to new data "
-        "(overfitting). More training makes it worse; the weights to keep are those of epoch "
-        "{best_epoch}."
+        "(overfitting). So far, more training has made it worse; the weights to keep are those of "
+        "epoch {best_epoch}."
     ),
     "monitor.patience.still_improving": (
         "{head}, but its trend was still improving, slowly: a straight line through its values "

@@ -2076,8 +2076,8 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.memorising": (
         "{head} i wynosi teraz {now:.4g}, a {train} jest daleko poniżej ({train_now:.4g}): "
         "model zapamiętuje dane treningowe, zamiast uczyć się tego, co przenosi się na nowe "
-        "dane (przeuczenie, ang. overfitting). Dalszy trening tylko to pogorszy; wagi do zachowania to te z "
-        "epoki {best_epoch}."
+        "dane (przeuczenie, ang. overfitting). Jak dotąd dalszy trening tylko to pogarszał; wagi do "
+        "zachowania to te z epoki {best_epoch}."
     ),
     "monitor.patience.still_improving": (
         "{head}, ale ogólny trend wciąż się poprawia, tylko powoli: prosta dopasowana do "
