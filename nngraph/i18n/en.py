@@ -1991,13 +1991,14 @@ MESSAGES: dict[str, str] = {
     ),
     # said after "to 2.55 at epoch 6" where the training twin is logged
     "monitor.patience.falling_again": (
-        "{head}, but since its worst value after that ({peak:.4g} at epoch {peak_epoch}) it has"
-        " been improving again, clearly, beyond its wobble ({now:.4g} now), so more training may"
-        " still help. A learning-rate schedule does this: a warm restart makes the loss worse"
-        " for a while, then better again, and a step down of the rate later can lower it further."
-        " The weights to keep so far are those of epoch {best_epoch} (restore_best); give"
-        " Patience more epochs than a cycle of the schedule, for example {larger} (for the"
-        " default detectors: ng.Monitor(detectors={classroom})), or call resume() to train on."
+        "{head}, but since its worst value after epoch {best_epoch} ({peak:.4g} at epoch"
+        " {peak_epoch}) it has been improving again, clearly, beyond its wobble ({now:.4g} now),"
+        " so more training may still help. A learning-rate schedule does this: a warm restart"
+        " makes the loss worse for a while, then better again, and a step down of the rate later"
+        " can lower it further. The weights to keep so far are those of epoch {best_epoch}"
+        " (restore_best); give Patience more epochs than a cycle of the schedule, for example"
+        " {larger} (for the default detectors: ng.Monitor(detectors={classroom})), or call"
+        " resume() to train on."
     ),
     "monitor.patience.recovering_train": (
         " ({train} got worse with it, to {train_peak:.4g} at epoch {train_epoch})"

@@ -2088,13 +2088,13 @@ MESSAGES: dict[str, str] = {
         "ng.Monitor(detectors={classroom})), trening może znaleźć lepszą epokę."
     ),
     "monitor.patience.falling_again": (
-        "{head}, ale od najgorszej wartości po niej ({peak:.4g} w epoce {peak_epoch}) znów"
-        " wyraźnie się poprawia, ponad swoje wahania (teraz {now:.4g}), więc dalszy trening może"
-        " jeszcze pomóc. Tak działa harmonogram współczynnika uczenia: ciepły restart (warm"
-        " restart) na jakiś czas pogarsza stratę, a potem znów ją poprawia, a późniejsze skokowe"
-        " obniżenie współczynnika może ją jeszcze obniżyć. Wagi do zachowania to na razie te z"
-        " epoki {best_epoch} (restore_best); daj Patience więcej epok, niż trwa jeden cykl"
-        " harmonogramu, np. {larger} (dla domyślnych detektorów:"
+        "{head}, ale od najgorszej wartości po epoce {best_epoch} ({peak:.4g} w epoce"
+        " {peak_epoch}) znów wyraźnie się poprawia, ponad swoje wahania (teraz {now:.4g}), więc"
+        " dalszy trening może jeszcze pomóc. Tak działa harmonogram współczynnika uczenia:"
+        " ciepły restart (warm restart) na jakiś czas pogarsza stratę, a potem znów ją poprawia,"
+        " a późniejsze skokowe obniżenie współczynnika może ją jeszcze obniżyć. Wagi do"
+        " zachowania to na razie te z epoki {best_epoch} (restore_best); daj Patience więcej"
+        " epok, niż trwa jeden cykl harmonogramu, np. {larger} (dla domyślnych detektorów:"
         " ng.Monitor(detectors={classroom})), albo wywołaj resume(), żeby trenować dalej."
     ),
     "monitor.patience.recovering": (

@@ -232,7 +232,7 @@ def test_a_loss_falling_again_after_a_slow_rise_is_not_unlikely_to_help() -> Non
     event = stop_of(Patience(20), RESTART_VAL[:30] + rise + fall)
     assert (event.epoch, event.message_id) == (50, "patience.falling_again")
     text = event.message
-    assert "but since its worst value after that (0.7937 at epoch 36) it has been improving" in text
+    assert "since its worst value after epoch 30 (0.7937 at epoch 36) it has been improving" in text
     assert "A learning-rate schedule does this" in text and "unlikely" not in text
     assert "ng.detectors.Patience(100)" in text and "resume()" in text
     ng.set_language("pl")
