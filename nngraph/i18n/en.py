@@ -1882,6 +1882,13 @@ MESSAGES: dict[str, str] = {
         " only wobbles by noise). If that value is poor, the model learns slowly or is too"
         " small: try another learning rate or a bigger model."
     ),
+    "monitor.patience.reading.falling_again": (
+        "{metric} got worse at first, to {peak:.4g} at epoch {peak_epoch}, but has been"
+        " improving clearly since then ({value:.4g} now), only not yet clearly better than its"
+        " first value: the model is learning (as after a learning-rate warm-up). If a warm-up"
+        " caused the rise, give Patience more epochs than the warm-up takes, or call resume()"
+        " to train on."
+    ),
     "monitor.patience.reading.improving_again": (
         "{train} got worse at first but has been improving again ({train_now:.4g} now,"
         " {train_first:.4g} at first), only not yet back to its first value: the model is"
@@ -1960,8 +1967,8 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.memorising": (
         "{head} and is {now:.4g} now, while {train} is far below it ({train_now:.4g}): the "
         "model memorises its training data instead of learning what carries over to new data "
-        "(overfitting). More training makes it worse; the weights to keep are those of epoch "
-        "{best_epoch}."
+        "(overfitting). So far, more training has made it worse; the weights to keep are those of "
+        "epoch {best_epoch}."
     ),
     "monitor.patience.still_improving": (
         "{head}, but its trend was still improving, slowly: a straight line through its values "
@@ -1975,13 +1982,24 @@ MESSAGES: dict[str, str] = {
         "{head}, but Patience stopped the run while it was still recovering from a spike: after"
         " epoch {best_epoch}, {metric} got sharply worse, to {peak:.4g} at epoch"
         " {peak_epoch}{train_too}, and it has been improving again since then ({now:.4g} now)."
-        " A spike like this comes from unstable training, most often a learning rate too high."
+        " A spike like this comes from unstable training, most often a learning rate too high,"
+        " unless a schedule raised the rate on purpose, as a warm restart does."
         " The weights to keep so far are those of epoch {best_epoch} (restore_best); whether"
         " more training beats them cannot be told yet: call resume() to train on and see, or"
         " train again with a smaller learning rate or a larger patience, for example {larger}"
         " (for the default detectors: ng.Monitor(detectors={classroom}))."
     ),
     # said after "to 2.55 at epoch 6" where the training twin is logged
+    "monitor.patience.falling_again": (
+        "{head}, but since its worst value after epoch {best_epoch} ({peak:.4g} at epoch"
+        " {peak_epoch}) it has been improving again, clearly, beyond its wobble ({now:.4g} now),"
+        " so more training may still help. A learning-rate schedule does this: a warm restart"
+        " makes the loss worse for a while, then better again, and a step down of the rate later"
+        " can lower it further. The weights to keep so far are those of epoch {best_epoch}"
+        " (restore_best); give Patience more epochs than a cycle of the schedule, for example"
+        " {larger} (for the default detectors: ng.Monitor(detectors={classroom})), or call"
+        " resume() to train on."
+    ),
     "monitor.patience.recovering_train": (
         " ({train} got worse with it, to {train_peak:.4g} at epoch {train_epoch})"
     ),

@@ -1990,6 +1990,13 @@ MESSAGES: dict[str, str] = {
         " {metric} waha się tylko przez szum). Jeśli ta wartość jest słaba, model uczy się"
         " powoli albo jest za mały: spróbuj innego współczynnika uczenia albo większego modelu."
     ),
+    "monitor.patience.reading.falling_again": (
+        "{metric}: po początkowym pogorszeniu (do {peak:.4g} w epoce {peak_epoch}) wartości od"
+        " tamtej pory wyraźnie się poprawiają (teraz {value:.4g}), choć jeszcze nie są wyraźnie"
+        " lepsze od pierwszej: model się uczy (jak po rozgrzewce współczynnika uczenia, warm-up)."
+        " Jeśli wzrost wywołała rozgrzewka, daj Patience więcej epok, niż ona trwa, albo wywołaj"
+        " resume(), żeby trenować dalej."
+    ),
     "monitor.patience.reading.improving_again": (
         "{train} po początkowym pogorszeniu znów się poprawia (teraz {train_now:.4g}; na"
         " początku {train_first:.4g}), choć pierwsza wartość wciąż jest lepsza: model się uczy"
@@ -2069,8 +2076,8 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.memorising": (
         "{head} i wynosi teraz {now:.4g}, a {train} jest daleko poniżej ({train_now:.4g}): "
         "model zapamiętuje dane treningowe, zamiast uczyć się tego, co przenosi się na nowe "
-        "dane (przeuczenie, ang. overfitting). Dalszy trening tylko to pogorszy; wagi do zachowania to te z "
-        "epoki {best_epoch}."
+        "dane (przeuczenie, ang. overfitting). Jak dotąd dalszy trening tylko to pogarszał; wagi do "
+        "zachowania to te z epoki {best_epoch}."
     ),
     "monitor.patience.still_improving": (
         "{head}, ale ogólny trend wciąż się poprawia, tylko powoli: prosta dopasowana do "
@@ -2080,12 +2087,23 @@ MESSAGES: dict[str, str] = {
         "cierpliwością, np. {larger} (dla domyślnych detektorów: "
         "ng.Monitor(detectors={classroom})), trening może znaleźć lepszą epokę."
     ),
+    "monitor.patience.falling_again": (
+        "{head}, ale od najgorszej wartości po epoce {best_epoch} ({peak:.4g} w epoce"
+        " {peak_epoch}) znów wyraźnie się poprawia, ponad swoje wahania (teraz {now:.4g}), więc"
+        " dalszy trening może jeszcze pomóc. Tak działa harmonogram współczynnika uczenia:"
+        " ciepły restart (warm restart) na jakiś czas pogarsza stratę, a potem znów ją poprawia,"
+        " a późniejsze skokowe obniżenie współczynnika może ją jeszcze obniżyć. Wagi do"
+        " zachowania to na razie te z epoki {best_epoch} (restore_best); daj Patience więcej"
+        " epok, niż trwa jeden cykl harmonogramu, np. {larger} (dla domyślnych detektorów:"
+        " ng.Monitor(detectors={classroom})), albo wywołaj resume(), żeby trenować dalej."
+    ),
     "monitor.patience.recovering": (
         "{head}, ale trening zatrzymano, gdy wciąż wracał do formy po nagłym skoku: po epoce"
         " {best_epoch} nastąpiło gwałtowne pogorszenie ({metric}: {peak:.4g} w epoce"
         " {peak_epoch}{train_too}), a od tamtej pory wartości znów się poprawiają (teraz"
         " {now:.4g}). Taki skok bierze się z niestabilnego treningu, najczęściej ze zbyt dużego"
-        " współczynnika uczenia. Wagi do zachowania to na razie te z epoki {best_epoch}"
+        " współczynnika uczenia, chyba że harmonogram celowo go podniósł, jak robi to ciepły"
+        " restart (warm restart). Wagi do zachowania to na razie te z epoki {best_epoch}"
         " (restore_best); czy dalszy trening da lepsze, jeszcze nie wiadomo: wywołaj resume(),"
         " by trenować dalej i sprawdzić, albo trenuj od nowa z mniejszym współczynnikiem uczenia"
         " lub większą cierpliwością, np. {larger} (dla domyślnych detektorów:"

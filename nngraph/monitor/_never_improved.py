@@ -3,6 +3,9 @@ first value (or barely moved from it, or became NaN or infinite after its best):
 reading the numbers support.
 
 - a value, or a training twin, that is not a finite number: training has diverged;
+- a metric that rose, and has been falling clearly since its worst value, as after a
+  learning-rate warm-up (see :func:`~nngraph.monitor._falling.rebound`): it is learning
+  again, whatever its training twin did;
 - a training twin far better than the metric (its error at most half), or clearly better
   than at first and clearly better than the metric's best: the model fits its training data,
   but that does not carry over to new data (too little data, too big a model);
@@ -56,7 +59,7 @@ __all__ = [
 ]
 
 #: A training value less than this part of its size away from its first one has not moved
-#: (as Patience's ``BARELY_MOVED`` for the metric itself).
+#: (as ``_falling.BARELY_MOVED`` for the metric itself).
 MOVED = 0.02
 #: A training twin worse than at first that improved at each of this many evaluations in a row
 #: (by more than :data:`MOVED` in all) is improving again, not unstable: a learning-rate
@@ -85,7 +88,10 @@ class Seen:
     at how many evaluations in a row, up to now, it improved, from ``train_streak_from``;
     ``train_calm``: whether ``train_now`` is still near its low, see `BlowUps.calm`;
     ``train_untold``: the run logs a training twin, finite when last logged, but not with this
-    evaluation, so a ``value`` that is not finite cannot be told from its weights)."""
+    evaluation, so a ``value`` that is not finite cannot be told from its weights;
+    ``falling_again``: the epoch and value of the metric's worst value since its first (or
+    ``resume()``), where it has been falling clearly since, see
+    :func:`~nngraph.monitor._falling.rebound`)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -99,6 +105,7 @@ class Seen:
     train_streak_from: float = math.nan
     train_calm: bool = True
     train_untold: bool = False
+    falling_again: tuple[int, float] | None = None
 
 
 def chance_classes(value: float) -> int | None:
@@ -172,6 +179,11 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if seen.train is not None and not math.isfinite(seen.train_now):
         return "diverged", {"what": nice_name(seen.train), "bad": not_finite_text(seen.train_now)}
     moved = _moved(seen) if seen.train is not None else None
+    if seen.falling_again is not None:  # as after a warm-up: whatever the training twin did
+        if moved is not None and moved < 0 and _improving_again(seen):
+            return "improving_again", {}  # the training twin tells it too
+        peak_epoch, peak = seen.falling_again
+        return "falling_again", {"peak": peak, "peak_epoch": peak_epoch}
     k = chance_classes(seen.best) if seen.mode == "min" and may_be_entropy(seen.metric) else None
     chance: dict[str, object] = {} if k is None else {"best": seen.best, "k": k, "ln": math.log(k)}
     # a training loss at that same chance level: the model guesses, whether it rose there (a

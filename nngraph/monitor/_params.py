@@ -248,3 +248,26 @@ def patience_example(patience: object, min_delta: object, more: tuple[object, ..
     if isinstance(first, bool):
         return f"Patience({patience!r}, {min_delta!r}, relative={first!r})"
     return f"{start}mode='max', metric='val_acc')"
+
+
+def larger_patience(patience: int, options: list[str], mode: str, metric: str) -> dict[str, str]:
+    """The calls Patience's words suggest for a larger ``patience`` (the one given, with its
+    other ``options`` as written, and the classroom set with it), as ``larger`` and
+    ``classroom``.
+
+    >>> larger_patience(100, ["min_delta=0.01"], "max", "val_acc")["larger"]
+    "ng.detectors.Patience(100, min_delta=0.01, metric='val_acc')"
+    >>> larger_patience(100, [], "min", "val_loss")["classroom"]
+    'ng.detectors.classroom(patience=100)'
+    """
+    larger = [str(patience), *options]
+    default = [f"patience={patience}"]
+    if mode != "min":
+        default.insert(0, f"mode={mode!r}")
+    if metric != "val_loss":
+        larger.append(f"metric={metric!r}")
+        default.insert(0, f"metric={metric!r}")
+    return {
+        "larger": f"ng.detectors.Patience({', '.join(larger)})",
+        "classroom": f"ng.detectors.classroom({', '.join(default)})",
+    }

@@ -12,6 +12,14 @@ from nngraph.errors import check_flag, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor._detector import Check, Detector
 from nngraph.monitor._divergence import Divergence
+from nngraph.monitor._falling import (
+    BARELY_MOVED,
+    CREEP,
+    clear_fall,
+    dropped,
+    falling_again,
+    rebound,
+)
 from nngraph.monitor._names import (
     Mode,
     held_out_twins,
@@ -34,6 +42,7 @@ from nngraph.monitor._params import (
     _nonnegative,
     _relative_delta,
     _whole,
+    larger_patience,
     patience_example,
 )
 from nngraph.monitor._recovering import recovering
@@ -48,20 +57,6 @@ MODE_SAID_ELSEWHERE: ContextVar[bool] = ContextVar("nngraph_patience_mode_said",
 
 #: Evaluations after the first, none better, after which Patience says it never improved.
 NOT_LEARNING = 5
-#: A loss whose best is less than this fraction of its size below its first value has barely
-#: moved: Patience says the model is not learning, as for one that never beat its first value.
-#: Noise alone gets this close: a validation loss stuck at chance level (ln 10 = 2.3026) that
-#: wobbles by 0.3% from epoch to epoch has its lowest value 20-60 epochs on up to 1.8% below
-#: its first one (400 simulated runs), while a model that learns gains far more (2.3 -> 1.5 is
-#: 35%).
-BARELY_MOVED = 0.02
-#: A loss with a new best at most evaluations is no noise (a loss stuck at its level has a new
-#: best at 3 or 4 of 20); it barely moved only when it falls by less than this part of its
-#: size per evaluation. At that pace it would take about 2300 evaluations to halve, longer
-#: than a class trains: a learning rate of 1e-5 creeps at 2e-5 (a moons MLP) or 1.4e-4 (a
-#: real SGD run: validation loss 0.1624 -> 0.1602 in 100 epochs, which 1e-4 let pass in
-#: silence), while a 5000-epoch run that learns falls 1e-3 per epoch at its start, 2% in 20.
-CREEP = 3e-4
 
 
 class Patience(Detector):
@@ -97,16 +92,18 @@ class Patience(Detector):
     with the epoch before's. An accuracy (``mode="max"``) is not judged by its size: 0.985 ->
     0.992 on MNIST is under 1% of the value, yet halves the error.
 
-    Four more cases get their own words instead of "more training is unlikely to help" (see
+    Five more cases get their own words instead of "more training is unlikely to help" (see
     :mod:`~nngraph.monitor._no_better`), though Patience stops all the same: a loss that
     oscillates when it stops (swings of over 30%, as GL tells them: a learning rate or
     momentum too high), a metric still improving slowly, by less than its noise (a long
     run: a larger patience may find a better epoch), a run still recovering from a spike
     after its best (both losses jumped, and have been falling back since: see
-    :mod:`~nngraph.monitor._recovering`), and a cross-entropy still near the chance
+    :mod:`~nngraph.monitor._recovering`), a cross-entropy still near the chance
     level it started at (the training loss, where logged, never more than 10% below ``ln k``
     nor clearly below the metric's best, and that best less than 20% below ``ln k``: the model
-    has learned little and may be on a plateau; ``resume()`` trains on).
+    has learned little and may be on a plateau; ``resume()`` trains on), and a metric that
+    rose after its best and has been improving clearly again since (a warm restart of a
+    learning-rate schedule: see :mod:`~nngraph.monitor._falling`).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
@@ -114,8 +111,10 @@ class Patience(Detector):
     first value the loss is still less than 2% below it, and the reading is "chance level" or
     "not learning" (its training twin has not moved 2% either), Patience fires with that
     reading: such gains count as none. A loss that moves, or whose training twin moves, is
-    left to the Keras rule, and so is one with a new best at most evaluations that falls by
-    more than 0.03% of its size per evaluation (a long run that learns slowly, not noise).
+    left to the Keras rule, and so is one that falls by more than 0.03% of its size per
+    evaluation with a new best at most evaluations or along a clear line (3 standard errors:
+    a slow learner whose noise hides its new bests), and one with a new best now by more
+    than its noise, or falling clearly again after a rise (a warm-up).
 
         >>> import nngraph as ng
         >>> p = ng.detectors.Patience(2, min_delta=0.01)
@@ -184,6 +183,7 @@ class Patience(Detector):
         self._top, self._top_shown = self.best, 0
         self._resumed_at = 0  # the evaluation of the last resume(): creeping is judged from it
         self._new_bests = 0  # evaluations since the first value (or resume()) with a new best
+        self._dropped = 0.0  # how far the latest value lies below the best before it
         # the training twin (explanations only): its name as logged, and its latest
         # evaluation's mean and first finite one
         self._seen_name: str | None = None
@@ -263,6 +263,7 @@ class Patience(Detector):
         if train is not None and math.isfinite(train):
             self._trained = (*self._trained, (self._shown, train))[-LONGER * self.patience :]
         better = value < self._top if self.mode == "min" else value > self._top
+        self._dropped = self._top - value if math.isfinite(value) and better else 0.0
         if math.isfinite(value) and better:
             if not math.isnan(self._first):
                 self._new_bests += 1
@@ -320,23 +321,25 @@ class Patience(Detector):
         delta = self.min_delta * abs(self.best) if self.relative else self.min_delta
         # after resume() its best may lie further back: the values since it are not the latest
         latest = self._latest if self.epoch - self.best_epoch <= self.patience else ()
+        higher = self.mode == "max"
         found = (
-            oscillating(self._swings.now(), higher=self.mode == "max")
+            oscillating(self._swings.now(), higher=higher)
             # the latest values after the best, also after resume(): a rise since it tells,
             # whatever a line through the longer past says (a spike after the best bends it)
             or memorising(
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
             )
-            or no_better(latest, self.patience, higher=self.mode == "max", delta=delta)
+            or no_better(latest, self.patience, higher=higher, delta=delta)
             or recovering(
                 latest,
                 self._trained,
                 best=(self._best_shown, self.best),
                 first=self._first,
-                higher=self.mode == "max",
+                higher=higher,
                 train=self._seen_name,
             )
             or still_learning(self._seen(value), self._first, self._seen_low)
+            or falling_again(self._latest, (self._best_shown, self.best), self._first, higher)
         )
         if found is None:
             return None
@@ -344,20 +347,12 @@ class Patience(Detector):
         suffix = ("_relative" if self.relative else "_delta") if self.min_delta else ""
         head = {"metric": nice_name(self.metric), **fields, "delta": self.min_delta}
         head["pct"] = 100 * self.min_delta
-        larger = [str(LONGER * self.patience), *self._args()[1:]]
-        default = [f"patience={LONGER * self.patience}"]  # the classroom set with that patience
-        if self.mode != "min":
-            default.insert(0, f"mode={self.mode!r}")
-        if self.metric != "val_loss":
-            larger.append(f"metric={self.metric!r}")
-            default.insert(0, f"metric={self.metric!r}")
         return key, {
             **fields,
             **shown,
             "head": message("monitor.patience.head" + suffix, **head),
             "train": nice_name(self._seen_name) if self._seen_name else "",
-            "larger": f"ng.detectors.Patience({', '.join(larger)})",
-            "classroom": f"ng.detectors.classroom({', '.join(default)})",
+            **larger_patience(LONGER * self.patience, self._args()[1:], self.mode, self.metric),
         }
 
     def _never_improved(self, value: float, fields: dict[str, Any]) -> Check:
@@ -372,11 +367,10 @@ class Patience(Detector):
 
     def _creeping(self, value: float) -> Check:
         """Before ``patience`` epochs without an improvement: the barely-moved text for a loss
-        that crept less than :data:`BARELY_MOVED` below its first value in ``patience``
-        evaluations (at least :data:`NOT_LEARNING`) since it (or since ``resume()``), where the
-        reading is chance level or not learning, unless it had a new best at most of those
-        evaluations and falls by :data:`CREEP` or more per evaluation; else None (see the
-        class docstring).
+        that crept less than ``BARELY_MOVED`` below its first value in ``patience`` evaluations
+        (at least :data:`NOT_LEARNING`) since it (or since ``resume()``), where the reading is
+        chance level or not learning, unless it falls by ``CREEP`` or more per evaluation,
+        steadily, or dropped now (see :mod:`~nngraph.monitor._falling`); else None.
 
             >>> p = Patience(5)
             >>> [p.update(e, loss=0.665 - 1e-5 * e, val_loss=0.693 - 1e-5 * e) is None
@@ -393,11 +387,15 @@ class Patience(Detector):
         steady = self._new_bests > (self.epoch - start) / 2  # no noise: it learns, if slowly
         if steady and self._gain() >= CREEP * (self.epoch - self._first_epoch):
             return None
+        window = [v for _, v in self._latest[-(self.epoch - start + 1) :]]
+        scale = max(abs(self._first), abs(self._top))
+        if clear_fall(window) >= CREEP * scale > 0 or dropped(window, self._dropped):
+            return None
         return self._barely_moved(value)
 
     def _barely_moved(self, value: float) -> Check:
-        """The text for a loss whose best seen is less than :data:`BARELY_MOVED` below its
-        first value, said over the epochs since that first value."""
+        """The text for a loss whose best seen is less than ``BARELY_MOVED`` below its first
+        value, said over the epochs since that first value."""
         evaluations = self.epoch - self._first_epoch
         since = self._epochs_since(self._first_shown, evaluations)
         return "patience.barely_moved", {"since": since, **self._moved_fields(value)}
@@ -425,6 +423,8 @@ class Patience(Detector):
         # a NaN beside no training value of its own: the one logged before is of other weights
         untold = self._seen_name is not None and self._seen_at != self.epoch
         untold = untold and not math.isfinite(value) and math.isfinite(self._seen_now)
+        start = max(self._first_epoch, self._resumed_at)  # since the first value, or resume()
+        again = rebound(self._latest[-(self.epoch - start + 1) :], higher=self.mode == "max")
         return Seen(
             self.metric,
             self.mode,
@@ -438,6 +438,7 @@ class Patience(Detector):
             train_streak_from=self._seen_streak_from,
             train_calm=self.mode == "max" or self._blow_ups.calm(self._seen_now),
             train_untold=untold,
+            falling_again=None if again is None else (again.peak_epoch, again.peak),
         )
 
     def _reading(self, value: float) -> str:

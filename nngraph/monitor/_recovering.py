@@ -11,9 +11,10 @@ down. The ``peak`` is the worst value after the best; the run was still recoveri
 
 - it spiked (:func:`_spiked`): the peak gave back at least :data:`GAVE_BACK` of what the
   metric had gained from its first value to its best, at least half of that rise came within
-  :data:`SUDDEN` evaluations, and that jump is more than :data:`SHARP` times the wobble of the
-  metric (a memorising model's validation loss creeps up; a noisy one's highest value lies 3
-  to 5 times its wobble above its neighbours);
+  :data:`SUDDEN` evaluations up to the first value near the peak (within twice the wobble,
+  so that where noise puts the highest value does not decide), and that jump is more than
+  :data:`SHARP` times the wobble of the metric (a memorising model's validation loss creeps
+  up; a noisy one's highest value lies 3 to 5 times its wobble above its neighbours);
 - it has been falling since, and still is (:func:`_still_falling`): at least
   :data:`RECOVERY_MIN` values came after the peak, the later two thirds of them fall along
   their least-squares line by more than :data:`FALLING` standard errors and by at least
@@ -137,18 +138,24 @@ def recovering(
 def _spiked(rising: list[float], low: float, gain: float, noise: float) -> bool:
     """Whether the values after the best up to the peak (``rising``, lower is better) spiked
     above the best ``low``: by at least :data:`GAVE_BACK` of the ``gain``, half of that within
-    :data:`SUDDEN` evaluations, by a jump of more than :data:`SHARP` times the ``noise``.
+    :data:`SUDDEN` evaluations, by a jump of more than :data:`SHARP` times the ``noise``. The
+    jump is measured up to the first value within twice the ``noise`` of the peak.
 
         >>> _spiked([0.59, 0.94, 2.55], 0.49, gain=0.3, noise=0.14)
         True
         >>> _spiked([0.5 + 0.05 * i for i in range(1, 11)], 0.5, gain=0.5, noise=0.01)  # creeps
         False
+        >>> _spiked([0.756, 0.766, 0.768, 0.79], 0.524, gain=0.3, noise=0.02)  # top by noise
+        True
     """
     peak = rising[-1]
-    before = rising[:-1][-SUDDEN:]
-    if len(rising) <= SUDDEN:  # the best itself lies within SUDDEN evaluations of the peak
+    # the jump ends at the first value within twice the noise of the peak: where noise puts
+    # the highest value after a jump (0.756 0.766 0.768 0.790) must not decide
+    top = next(i for i, v in enumerate(rising) if v >= peak - 2 * noise)
+    before = rising[:top][-SUDDEN:]
+    if top < SUDDEN:  # the best itself lies within SUDDEN evaluations of the jump's top
         before.append(low)
-    jump = peak - min(before)
+    jump = rising[top] - min(before)
     return peak - low >= GAVE_BACK * gain and jump >= (peak - low) / 2 and jump > SHARP * noise
 
 

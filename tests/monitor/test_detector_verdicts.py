@@ -707,6 +707,57 @@ def test_patience_lets_a_slow_run_that_learns_fall_a_thousandth_per_epoch_in_sil
         assert slow.update(epoch, loss=0.9 * fall, val_loss=0.7 * fall) is None
 
 
+def slow_learner(seed: int, epochs: int = 100) -> list[tuple[float, float]]:
+    """A run that learns slowly but steadily (sweep s46, r01): both losses fall 0.1% per epoch,
+    the validation loss wobbles by 0.3%, three times what it gains in an epoch."""
+    rng = random.Random(seed)
+    curve = []
+    for epoch in range(1, epochs + 1):
+        train = 0.8 * 0.999**epoch + 0.05
+        curve.append((train * (1 + rng.gauss(0, 0.002)), 1.1 * train * (1 + rng.gauss(0, 0.003))))
+    return curve
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_patience_does_not_call_a_slow_learner_whose_noise_hides_its_new_bests_not_learning(
+    seed: int,
+) -> None:
+    """Sweep s46, finding 3: with fewer new bests than evaluations/2 (noise larger than the
+    gain per epoch), the classroom stopped 8 of 20 such runs at epoch ~22 as "not learning",
+    at a new best, while the values fell 10 standard errors along their line."""
+    patience = Patience(20)
+    for epoch, (train, val) in enumerate(slow_learner(seed), 1):
+        event = patience.update(epoch, loss=train, val_loss=val)
+        assert event is None or event.message_id != "patience.barely_moved", event.message
+
+
+def test_patience_does_not_say_barely_moved_at_a_new_best_of_a_loss_falling_fast() -> None:
+    """Sweep s46 (c16, seed 2): a 5-epoch warm-up lifts the loss, which then falls 45% in 6
+    epochs back to a new best at epoch 11; Patience(10) stopped it there as "not learning"."""
+    train = [1.2524, 1.4938, 1.7815, 1.9935, 2.2563, 2.0406, 1.8127, 1.6477, 1.4908, 1.3455]
+    val = [1.3359, 1.5409, 1.9332, 2.1934, 2.4031, 2.169, 1.933, 1.7679, 1.5819, 1.4254]
+    train += [1.2314, 1.1166, 1.0071, 0.9523, 0.8438, 0.7997]
+    val += [1.3238, 1.2118, 1.116, 0.9747, 0.8995, 0.8587]
+    patience = Patience(10)
+    assert [
+        patience.update(e, loss=t, val_loss=v)
+        for e, (t, v) in enumerate(zip(train, val, strict=True), 1)
+    ] == [None] * len(val)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_patience_still_says_barely_moved_of_a_noisy_chance_level_that_creeps(seed: int) -> None:
+    """The other side of the slow learner: a loss at chance level that creeps down 1e-5 per
+    epoch under 0.3% noise, beside a training loss as stuck, is still said not to learn."""
+    rng = random.Random(seed)
+    patience = Patience(20)
+    for epoch in range(1, 22):
+        level = 2.3026 * (1 - 1e-5 * epoch)
+        train, val = level * (1 + rng.gauss(0, 0.002)), level * (1 + rng.gauss(0, 0.003))
+        event = patience.update(epoch, loss=train, val_loss=val)
+    assert event is not None and event.message_id == "patience.barely_moved"
+
+
 def test_patience_resumed_on_a_creeping_loss_waits_its_patience_again() -> None:
     patience = Patience(5)
     assert creeping_events(patience, 6) == [(6, "patience.barely_moved")]

@@ -115,6 +115,35 @@ def test_patience_reads_a_loss_falling_again_after_a_warm_up_as_learning() -> No
     assert reading_of(mon.stop_event.message) == "improving_again"
 
 
+# sweep s46 (c16, seed 0): a 5-epoch warm-up lifts both losses, which then fall 43% in 6 epochs
+WARM_UP_TRAIN = [1.2516, 1.5096, 1.7406, 2.0261, 2.2342, 2.0083, 1.7764, 1.6198, 1.4747, 1.3493]
+WARM_UP_VAL = [1.3464, 1.6234, 1.9037, 2.2009, 2.3685, 2.1843, 1.9556, 1.7455, 1.5912, 1.4815]
+WARM_UP = [*zip(WARM_UP_TRAIN, WARM_UP_VAL, strict=True), (1.2195, 1.3548)]
+
+
+def test_a_loss_falling_fast_after_a_warm_up_is_not_said_to_not_generalise() -> None:
+    """Sweep s46, finding 2: Patience(10) stops at epoch 11 (never better than epoch 1), and
+    said "the model fits its training data but does not generalise" of an 8% gap, while the
+    validation loss had fallen at each of the last 6 epochs, 2.37 -> 1.35."""
+    event = fire(Patience(10), WARM_UP)
+    assert (event.epoch, event.message_id) == (11, "patience.never_improved")
+    assert reading_of(event.message) == "falling_again"
+    assert "got worse at first, to 2.369 at epoch 5, but has been improving clearly" in (
+        event.message
+    )
+    assert "generalise" not in event.message and "warm-up" in event.message
+    ng.set_language("pl")
+    polish = fire(Patience(10), WARM_UP).message
+    assert "po początkowym pogorszeniu (do 2,369 w epoce 5)" in polish
+    assert "nie uogólnia" not in polish
+
+
+def test_a_loss_that_rose_and_came_back_a_little_is_not_said_to_fall_again() -> None:
+    # the same rise, then a fall of 2% of its size in 6 epochs: not the clear fall of a warm-up
+    curve = [*WARM_UP[:5], *((1.9 - 0.007 * k, 2.0 - 0.007 * k) for k in range(1, 7))]
+    assert reading_of(fire(Patience(10), curve).message) != "falling_again"
+
+
 def test_a_training_loss_that_rose_and_fell_back_only_a_little_is_still_unstable() -> None:
     # it rose for 15 epochs, then fell at 5 epochs in a row by 0.2% in all: noise, not a recovery
     rising = [0.5 + 0.02 * e for e in range(1, 16)]

@@ -201,3 +201,40 @@ def test_a_memorising_run_with_a_noisy_validation_loss_is_not_recovering(patienc
                 detector.resume()
         assert detector.events
         assert "patience.recovering" not in [e.message_id for e in detector.events]
+
+
+# sweep s46 (c02b, seed 0): SGDR, a warm restart at epoch 31 after the best (0.5237 at 30);
+# noise put the highest value 3 epochs after the jump. Training on reached 0.331.
+RESTART_VAL = [1.2 - 0.0226 * e for e in range(30)]
+RESTART_VAL += [0.756, 0.766, 0.768, 0.790, 0.732, 0.771, 0.746, 0.729, 0.755, 0.762, 0.714]
+RESTART_VAL += [0.697, 0.711, 0.708, 0.701, 0.687, 0.643, 0.653, 0.619, 0.595]
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_warm_restart_is_not_blamed_on_a_learning_rate_too_high_alone(language: str) -> None:
+    """Sweep s46, finding 1: "more training is unlikely to help" while the validation loss
+    had fallen for 15 epochs since a warm restart (where noise put the peak decided between
+    that and "recovering"), and the spike's words blamed only a learning rate too high."""
+    ng.set_language(language)
+    event = stop_of(Patience(20), RESTART_VAL)
+    assert (event.epoch, event.message_id) == (50, "patience.recovering")
+    said = {"en": "unless a schedule raised the rate on purpose, as a warm restart does"}
+    said["pl"] = "chyba że harmonogram celowo go podniósł, jak robi to ciepły restart"
+    assert said[language] in event.message
+
+
+def test_a_loss_falling_again_after_a_slow_rise_is_not_unlikely_to_help() -> None:
+    """A rise after the best over several epochs (no spike), then a clear fall for 14 epochs:
+    a learning-rate schedule, or a warm-up, does this; "unlikely to help" would be false."""
+    wobble = [0.01, -0.01, 0.006, -0.008, 0.012, -0.006]
+    rise = [0.5237 + 0.045 * k for k in range(1, 7)]
+    fall = [rise[-1] - 0.014 * k + wobble[k % 6] for k in range(1, 15)]
+    event = stop_of(Patience(20), RESTART_VAL[:30] + rise + fall)
+    assert (event.epoch, event.message_id) == (50, "patience.falling_again")
+    text = event.message
+    assert "since its worst value after epoch 30 (0.7937 at epoch 36) it has been improving" in text
+    assert "A learning-rate schedule does this" in text and "unlikely" not in text
+    assert "ng.detectors.Patience(100)" in text and "resume()" in text
+    ng.set_language("pl")
+    polish = stop_of(Patience(20), RESTART_VAL[:30] + rise + fall).message
+    assert "znów wyraźnie się poprawia" in polish and "harmonogram" in polish

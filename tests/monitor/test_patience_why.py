@@ -208,6 +208,23 @@ def test_a_textbook_overfitting_run_is_said_to_overfit_at_the_stop(language: str
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "so_far"),
+    [("en", "So far, more training has made it worse"), ("pl", "Jak dotąd dalszy trening")],
+)
+def test_the_overfitting_words_say_what_training_did_not_what_it_will_do(
+    language: str, so_far: str
+) -> None:
+    """Sweep s46, finding 10: "More training makes it worse" of a double descent, whose
+    validation loss went on to fall far below its first best."""
+    ng.set_language(language)
+    train = [0.5 * 0.9**i for i in range(40)]
+    val = [0.6 - 0.01 * i for i in range(10)] + [0.51 + 0.02 * i for i in range(30)]
+    event = first_event(Patience(20), val, train)
+    assert event.message_id == "patience.memorising"
+    assert so_far in event.message and "makes it worse" not in event.message
+
+
 @pytest.mark.parametrize("patience", [3, 4, 5, 6, 10])
 def test_a_clean_rise_is_overfitting_at_a_short_patience_too(patience: int) -> None:
     """Sweep s42 (helper mon, finding 1): Patience(3), (4) and (5) said "more training is
