@@ -37,6 +37,7 @@ __all__ = [
     "UNINITIALISED",
     "NNGraphWarning",
     "drop_recording_frames",
+    "gives_back_parameters",
     "hidden",
     "library_code",
     "memory_within",
@@ -212,6 +213,19 @@ SAME_TENSOR = frozenset(
      "cuda", "contiguous", "flatten", "ravel", "atleast_1d", "atleast_2d", "atleast_3d",
      "dropout"}
 )  # fmt: skip
+
+
+def gives_back_parameters(ins: list[torch.Tensor], outs: list[torch.Tensor]) -> bool:
+    """Whether a call's results are parameters it was given, unchanged: `.to()`,
+    `.contiguous()` or `.flatten()` of a parameter had nothing to do (one of `SAME_TENSOR`).
+    Autograd links the ops that read the result to the parameter itself, so a node for the
+    call would lead nowhere.
+
+        >>> w = torch.nn.Parameter(torch.ones(2))
+        >>> gives_back_parameters([w], [w.contiguous()]), gives_back_parameters([w], [w * 2])
+        (True, False)
+    """
+    return all(isinstance(t, torch.nn.Parameter) and any(t is i for i in ins) for t in outs)
 
 
 _SCALARS = frozenset({bool, int, float, str})

@@ -40,6 +40,7 @@ from nngraph.capture._common import (
     SHAPE_ONLY,
     UNINITIALISED,
     NNGraphWarning,
+    gives_back_parameters,
     hidden,
     next_sequence_nr,
     scalar_arguments,
@@ -53,6 +54,7 @@ from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
 from nngraph.capture._weight_updates import WeightCopies
 from nngraph.errors import stacklevel_outside
+from nngraph.graph._operands import read_first
 from nngraph.i18n import message
 
 __all__ = ["Recorder"]
@@ -344,7 +346,7 @@ class Recorder:
                 return
             heads, tracked_out = [], outs[0]
             ins = [t for t in ins if not t.requires_grad]  # what the new tensor is made from
-        elif not heads and name in SAME_TENSOR and _gives_back_parameters(ins, outs):
+        elif not heads and name in SAME_TENSOR and gives_back_parameters(ins, outs):
             return  # `w.to(x.dtype)` gave back the parameter: later ops read it, not a node
         if heads:
             target = self.builder.ids[heads[0]]
@@ -369,6 +371,8 @@ class Recorder:
                 source = self._source_of(t)
                 if source != target:
                     self.builder.add_edge(source, target)
+        if heads and len(self.graph._pred[target]) > 1:  # in the call's order, not autograd's
+            read_first(self.graph, target, [self.node_of(t) for t in ins])
         for t in outs:
             if grad_fn_of(t) is None:
                 self._remember(t, target)
@@ -411,10 +415,3 @@ class Recorder:
                 self.busy = False
 
         return hook
-
-
-def _gives_back_parameters(ins: list[torch.Tensor], outs: list[torch.Tensor]) -> bool:
-    """Whether a call's results are parameters it was given, unchanged: `.to()`,
-    `.contiguous()` or `.flatten()` had nothing to do. Autograd links the ops that read the
-    result to the parameter itself, so a node for the call would lead nowhere."""
-    return all(isinstance(t, torch.nn.Parameter) and any(t is i for i in ins) for t in outs)

@@ -27,7 +27,7 @@ from nngraph.graph._nodes import (
     numel,
     owner_module,
 )
-from nngraph.graph._operands import edge_into, inputs_in_order
+from nngraph.graph._operands import add_joined_edges, inputs_in_order
 from nngraph.graph._repeats import block_id, input_views, member_signature
 
 if TYPE_CHECKING:
@@ -269,10 +269,7 @@ def _fold(
                 attrs["params"] = 0
             claimed.add(path)
             h.add_node(target, **attrs)
-    for u, v, data in g.edges(data=True):
-        a, b = group[u], group[v]
-        if a != b and not h.has_edge(a, b):
-            h.add_edge(a, b, **edge_into(b, v, data))
+    add_joined_edges(g, h, group.__getitem__)
     return h
 
 
