@@ -1099,7 +1099,8 @@ def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     path = tmp_path / "net.png"
     says = (
         r"Graphviz was still drawing .*net\.png after \d+ s .*"
-        r"g\.collapse\(0\)\.save\('net\.png'\) draws it with modules folded to 3 boxes.*\.json"
+        rf"g\.collapse\(0\)\.save\({re.escape(repr(str(path)))}\) draws it with modules folded "
+        r"to 3 boxes.*\.json"
     )
     with pytest.raises(ng.NNGraphError, match=says):
         graph_with_nan().save(path)  # 5 boxes; fc folded: 3
@@ -1108,6 +1109,23 @@ def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     with pytest.raises(ng.NNGraphError, match=r"after \d+ s .*even g\.collapse\(0\).*\.json"):
         chain.save(path)
     assert not path.exists()
+
+
+@pytest.mark.parametrize("refused", ["at once", "after the time limit"])
+def test_the_collapse_the_advice_names_saves_where_the_student_asked(
+    refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Sweep s46 (export, 3): `g.save("results/gru.svg")` named
+    `g.collapse(0).save('gru.svg')`, which writes into the working folder, not results/."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").mkdir()
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", FakeDot(timeout=True))
+    if refused == "at once":  # too big for dot with its 5 boxes, not with fc folded (3)
+        monkeypatch.setattr("nngraph.graph._save.hopeless", lambda h, plan: len(h) > 3)
+    says = r"g\.collapse\(0\)\.save\('results/net\.svg'\) draws it"
+    with pytest.raises(ng.NNGraphError, match=says):
+        graph_with_nan().save("results/net.svg")
 
 
 class RNNLM(nn.Module):
@@ -1146,9 +1164,10 @@ def test_a_picture_of_an_unrolled_rnn_is_refused_at_once_naming_a_depth_that_dra
         return real_run(command, **options)
 
     monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot)
+    monkeypatch.chdir(tmp_path)
     says = rf"was not drawn: .* 443 boxes .* g\.collapse\({depth}\)\.save\('lm\.svg'\) draws"
     with pytest.raises(ng.NNGraphError, match=says) as refused:
-        g.save(tmp_path / "lm.svg")
+        g.save("lm.svg")
     assert ran == [] and not (tmp_path / "lm.svg").exists()  # dot never started
     advised = re.search(r"g\.collapse\((\d+)\)\.save", str(refused.value))
     assert advised is not None
