@@ -418,6 +418,38 @@ def test_modules_list_has_path_type_parent_depth_params_shared_config_training_k
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
 
 
+class _BodyThenHead(nn.Module):
+    """Registers `head` first but runs `body` (two layers and an eval-mode Dropout) first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head = nn.Linear(4, 2)
+        self.body = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5).eval(), nn.ReLU())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+
+@pytest.mark.parametrize("depth", [0, 1])
+def test_a_collapsed_graph_lists_its_modules_in_forward_order_however_it_was_kept(depth: int):
+    """Sweep s46 (export, 6): the modules folded into a box were listed after every module
+    run later (`body.0` after `head`), and in another order once read back from JSON."""
+    g = ng.trace(_BodyThenHead(), torch.randn(2, 4), loss=lambda y: y.sum())
+
+    def paths(h: Graph) -> list[str]:
+        return [m["path"] for m in h.to_dict()["modules"]]
+
+    # body.1, the eval-mode Dropout, left no node: it comes after every module that did, or
+    # where the `body` box folds it, in that box, after the modules that left one
+    assert paths(g) == ["", "body", "body.0", "body.2", "head", "body.1"]
+    expected = ["", "body", "body.0", "body.2", "body.1", "head"] if depth == 0 else paths(g)
+    collapsed = g.collapse(depth)
+    assert paths(collapsed) == expected
+    assert paths(Graph.from_json(g.to_json()).collapse(depth)) == expected
+    assert paths(g.copy().collapse(depth)) == expected
+    assert collapsed.to_json() == Graph.from_json(collapsed.to_json()).to_json()
+
+
 def test_json_round_trip():
     g = graph_with_nan()
     back = Graph.from_json(g.to_json())
