@@ -61,6 +61,7 @@ from nngraph.capture._scope import ModuleScope
 from nngraph.capture._units import channels_first, is_relu
 from nngraph.capture._weight_updates import WeightCopies
 from nngraph.errors import stacklevel_outside
+from nngraph.graph._operands import read_first
 from nngraph.i18n import message
 
 __all__ = ["Recorder"]
@@ -376,6 +377,8 @@ class Recorder:
                 source = self._source_of(t)
                 if source != target:
                     self.builder.add_edge(source, target)
+        if heads and len(self.graph._pred[target]) > 1:  # in the call's order, not autograd's
+            read_first(self.graph, target, [self.node_of(t) for t in ins])
         for t in outs:
             if grad_fn_of(t) is None:
                 self._remember(t, target)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -27,13 +28,17 @@ from nngraph.graph._nodes import (
     numel,
     owner_module,
 )
-from nngraph.graph._operands import edge_into, inputs_in_order
+from nngraph.graph._operands import add_joined_edges, inputs_in_order
 from nngraph.graph._repeats import block_id, input_views, member_signature
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
 
 __all__ = ["collapse", "param_counts"]
+
+#: in a block's signature, the place of an input from outside the box (or through one of the
+#: reshapes of its input that `input_views` leaves out)
+_OUTSIDE = -1
 
 
 def param_counts(g: Graph) -> dict[str, int]:
@@ -269,10 +274,7 @@ def _fold(
                 attrs["params"] = 0
             claimed.add(path)
             h.add_node(target, **attrs)
-    for u, v, data in g.edges(data=True):
-        a, b = group[u], group[v]
-        if a != b and not h.has_edge(a, b):
-            h.add_edge(a, b, **edge_into(b, v, data))
+    add_joined_edges(g, h, group.__getitem__)
     return h
 
 
@@ -334,13 +336,21 @@ def _box(
     first, rest = input_views(g, inside)
     kept = [n for n in inside if n not in rest]
     index = {n: i for i, n in enumerate(kept) if n not in first}
+    # A call that made several nodes (`F.multi_head_attention_forward`) links an input that
+    # needs no gradient (the raw batch) to its last node, whichever of them reads it: only a
+    # node that is its call's one node keeps the place of what it reads from outside.
+    several = {call for call, count in Counter(calls).items() if count > 1}
     inner = [
         (
             *member_signature(nodes[n], path, configs),
-            tuple(index[p] for p in inputs_in_order(g, n) if p in index),
+            tuple(
+                index.get(p, _OUTSIDE)
+                for p in inputs_in_order(g, n)
+                if p in index or nodes[n].get("call") not in several
+            ),
         )
         for n in kept
-    ]  # with which node inside feeds which: `a - b` is not `b - a`
+    ]  # with which node inside feeds which, and where one from outside: `a - b` is not `b - a`
     modules = sorted(((p[len(path) :], *info) for p, *info in under), key=lambda m: m[0])
     return {
         **NODE_DEFAULTS,

@@ -292,24 +292,14 @@ def _jsonable(value: Any) -> Any:
 
 
 def modules_list(g: Graph) -> list[dict[str, Any]]:
-    """Every module that ran (and those `g.graph["modules"]` knows), in forward order;
-    `known` tells the modules of `g.graph["modules"]` from those only the nodes name."""
+    """Every module that ran (and those `g.graph["modules"]` knows), in forward order (see
+    `module_paths`); `known` tells the modules of `g.graph["modules"]` from those only the
+    nodes name."""
     from nngraph.graph._collapse import param_counts
+    from nngraph.graph._module_order import module_paths
 
     known = g.graph.get("modules") or {}
-    paths: dict[str, None] = {}  # an ordered set
-    if "" in known:
-        paths[""] = None
-    for n in forward_order(g):
-        new = []
-        for path in ancestors_of(owner_module(g.nodes[n])):
-            if path == "" or path in paths:
-                break
-            new.append(path)
-        for path in reversed(new):  # parents before children
-            paths[path] = None
-    for path in known:
-        paths[path] = None
+    paths = module_paths(g)
     types, counts = module_types(g), param_counts(g)
     return [
         {

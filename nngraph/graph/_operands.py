@@ -9,17 +9,19 @@ can still be read (`Graph.copy()`, `to_dict()`), and read back from there first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
 __all__ = [
     "OPERAND",
+    "add_joined_edges",
     "copy_operands",
-    "edge_into",
     "inputs_in_order",
     "operand_of",
     "operand_places",
+    "read_first",
 ]
 
 #: the edge attribute holding the source's place among the target's inputs
@@ -52,6 +54,22 @@ def inputs_in_order(g: nx.DiGraph, n: Any) -> list[Any]:
         zip(edges, places, strict=True), key=lambda item: last if item[1] is None else item[1]
     )
     return [source for source, _ in keyed]
+
+
+def read_first(g: nx.DiGraph, n: Any, sources: list[Any]) -> None:
+    """Reorder the edges into `n` so that those from `sources` come first, in that order
+    (a node given twice keeps its first place), then the others as they were: the order of
+    a call's arguments, where autograd adds the inputs with a gradient first.
+
+        >>> g = nx.DiGraph([("f(x)", "sub"), ("x", "sub")])
+        >>> read_first(g, "sub", ["x", "f(x)", "x"])
+        >>> list(g.predecessors("sub"))
+        ['x', 'f(x)']
+    """
+    edges = g._pred[n]
+    first = [source for source in dict.fromkeys(sources) if source in edges]
+    if first != list(edges)[: len(first)]:
+        g._pred[n] = {source: edges[source] for source in first} | edges
 
 
 def operand_places(g: nx.DiGraph) -> dict[tuple[Any, Any], int]:
@@ -99,9 +117,31 @@ def copy_operands(source: nx.DiGraph, copy: nx.DiGraph) -> None:
             copy._pred[v] = {u: kept[u] for u in edges if u in kept} | kept
 
 
-def edge_into(target: Any, node: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """The attributes of an edge into `node` for an edge into `target`, the box `node` folds
-    into (or `node` itself): a place among `node`'s inputs is none among the box's."""
-    if target == node or OPERAND not in data:
-        return data
-    return {k: value for k, value in data.items() if k != OPERAND}
+def add_joined_edges(g: nx.DiGraph, h: nx.DiGraph, group_of: Callable[[Any], Any]) -> None:
+    """Add to `h` the edges of `g` between nodes in different groups, once each and as edges
+    between their groups (`group_of(n)`: the node of `h` that `n` is, itself or the box it
+    folds into). A node kept as it is reads its inputs in the order it did in `g`, written
+    as ``operand`` where it reads two or more; an edge into a box has none (a place among
+    one node's inputs is none among the box's).
+
+        >>> g = nx.DiGraph([("f.w", "f.mm"), ("f.mm", "sub"), ("x", "sub"), ("x", "f.mm")])
+        >>> g.edges["f.mm", "sub"]["operand"], g.edges["x", "sub"]["operand"] = 1, 0
+        >>> h = nx.DiGraph()
+        >>> add_joined_edges(g, h, lambda n: "f" if n.startswith("f.") else n)
+        >>> sorted(h.edges(data=True))
+        [('f', 'sub', {'operand': 1}), ('x', 'f', {}), ('x', 'sub', {'operand': 0})]
+    """
+    for v, edges in g._pred.items():
+        b = group_of(v)
+        if b != v:
+            for u, data in edges.items():
+                a = group_of(u)
+                if a != b and not h.has_edge(a, b):
+                    h.add_edge(a, b, **{k: x for k, x in data.items() if k != OPERAND})
+            continue
+        read: dict[Any, dict[str, Any]] = {}  # group -> the first edge from it, in order
+        for u in inputs_in_order(g, v):
+            read.setdefault(group_of(u), edges[u])
+        for place, (a, data) in enumerate(read.items()):
+            kept = {k: x for k, x in data.items() if k != OPERAND}
+            h.add_edge(a, v, **kept, **({OPERAND: place} if len(read) > 1 else {}))

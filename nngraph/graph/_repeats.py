@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import carried, is_reshape, owner_module, parent_of
-from nngraph.graph._operands import edge_into
+from nngraph.graph._operands import add_joined_edges
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -78,10 +78,7 @@ def fold_repeats(g: Graph) -> Graph:
             h.add_node(n, **_run_node(g, *runs[n]))
         elif n not in folded:
             h.add_node(n, **{**data, "flags": list(data.get("flags") or [])})
-    for u, v, data in g.edges(data=True):
-        a, b = folded.get(u, u), folded.get(v, v)
-        if a != b and not h.has_edge(a, b):
-            h.add_edge(a, b, **edge_into(b, v, data))
+    add_joined_edges(g, h, lambda n: folded.get(n, n))
     if g._where is not None:
         h._source = g._source
         h._where = {n: folded.get(box, box) for n, box in g._where.items()}

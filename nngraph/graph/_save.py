@@ -91,7 +91,7 @@ def save(g: Graph, path: str | Path) -> Path:
     elif suffix == ".json":
         content = to_json(g)
     else:
-        content = _drawn(g, target, suffix[1:])
+        content = _drawn(g, target, suffix[1:], os.fspath(path))
     try:
         if isinstance(content, str):
             target.write_text(content, encoding="utf-8")
@@ -172,12 +172,13 @@ def _advice(g: Graph, key: str, fits: Callable[[Graph], bool], **fields: Any) ->
     return message(key, nodes=nodes, depth=depth, boxes=count_text(len(h)), **fields)
 
 
-def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
+def _drawn(g: Graph, target: Path, fmt: str, typed: str) -> bytes:
     """`g` drawn by Graphviz ``dot`` as `fmt` (svg, png, pdf), following the static picture's
     plan (`dot_plan`): module clusters only where ``dot`` lays them out quickly. A graph
     `hopeless` says ``dot`` would take far too long on is refused at once, and a layout that
     runs past `DOT_TIMEOUT_S` is stopped, each with an `NNGraphError` naming the deepest
-    ``g.collapse(depth)`` that is drawn quickly, computed only then."""
+    ``g.collapse(depth)`` that is drawn quickly, computed only then, saved to `typed`: the
+    path as the student gave it (`results/net.svg`, not only its name)."""
     from nngraph.graph._dot_budget import dot_plan, ops_in_modules
 
     dot = shutil.which("dot")
@@ -185,7 +186,7 @@ def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
         raise NNGraphError(message("graph.error.no_dot", path=target))
     plan = dot_plan(g)
     if hopeless(g, plan):  # say so now, not after minutes
-        fields = {"path": target, "name": target.name}
+        fields = {"path": target, "typed": typed}
         key = "graph.error.dot_too_big"
         raise NNGraphError(_advice(g, key, lambda h: not hopeless(h, dot_plan(h)), **fields))
     # A slow layout (None) is tried all the same: with clusters where the ops sit in modules
@@ -203,7 +204,7 @@ def _drawn(g: Graph, target: Path, fmt: str) -> bytes:
             timeout=DOT_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired as err:  # run() has stopped dot
-        fields = {"path": target, "name": target.name, "seconds": DOT_TIMEOUT_S}
+        fields = {"path": target, "typed": typed, "seconds": DOT_TIMEOUT_S}
         # `g` itself passed `hopeless`: name a depth `dot_plan` calls quick
         quick = _advice(g, "graph.error.dot_timeout", lambda h: dot_plan(h) is not None, **fields)
         raise NNGraphError(quick) from err

@@ -4078,7 +4078,7 @@ MESSAGES: dict[str, str] = {
     "graph.error.dot_failed": "Graphviz could not draw {path}: {error}",
     "graph.error.dot_too_big": (
         "{path} was not drawn: Graphviz would take too long (up to minutes) to lay out {nodes} "
-        "boxes wired as these. g.collapse({depth}).save({name!r}) draws it with modules folded "
+        "boxes wired as these. g.collapse({depth}).save({typed!r}) draws it with modules folded "
         'to {boxes} boxes; or save the graph as .dot or .json (g.save("net.json")), which '
         "needs no layout"
     ),
@@ -4090,7 +4090,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.dot_timeout": (
         "Graphviz was still drawing {path} after {seconds} s and was stopped: {nodes} boxes are "
-        "too many to lay out. g.collapse({depth}).save({name!r}) draws it with modules folded to "
+        "too many to lay out. g.collapse({depth}).save({typed!r}) draws it with modules folded to "
         '{boxes} boxes; or save the graph as .dot or .json (g.save("net.json")), which needs no '
         "layout"
     ),

@@ -4260,7 +4260,7 @@ MESSAGES: dict[str, str] = {
     "graph.error.dot_failed": "Graphviz nie zdołał narysować {path}: {error}",
     "graph.error.dot_too_big": (
         "Nie narysowano {path}: tylu bloków ({nodes}), tak połączonych, Graphviz rozmieszczałby "
-        "za długo (nawet minutami). g.collapse({depth}).save({name!r}) narysuje go ze zwiniętymi "
+        "za długo (nawet minutami). g.collapse({depth}).save({typed!r}) narysuje go ze zwiniętymi "
         'modułami (bloków: {boxes}); albo zapisz graf jako .dot lub .json (g.save("net.json")), '
         "co nie wymaga rozmieszczania"
     ),
@@ -4272,7 +4272,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.error.dot_timeout": (
         "Graphviz wciąż rysował {path} po {seconds} s i został zatrzymany: tylu bloków ({nodes}) "
-        "nie da się szybko rozmieścić. g.collapse({depth}).save({name!r}) narysuje go ze "
+        "nie da się szybko rozmieścić. g.collapse({depth}).save({typed!r}) narysuje go ze "
         "zwiniętymi modułami (bloków: {boxes}); albo zapisz graf jako .dot lub .json "
         '(g.save("net.json")), co nie wymaga rozmieszczania'
     ),

@@ -385,3 +385,41 @@ def test_recorded_args_leave_out_pytorchs_private_arguments() -> None:
     # a legacy `nn.Softmax()` without a dim keeps no arguments at all
     g = ng.trace(nn.Sequential(nn.Linear(3, 4), nn.Softmax()), torch.randn(2, 3))
     assert [d["args"] for _, d in g.nodes(data=True) if d["op"] == "softmax"] == [None]
+
+
+def _read_in_order(g: ng.Graph, op: str) -> list[str]:
+    """What the `op` node reads, by the `operand` JSON writes: `input` for the batch."""
+    (node,) = (n for n, d in g.nodes(data=True) if d["op"] == op)
+    edges = [e for e in g.to_dict()["edges"] if e["target"] == node]
+    nodes = g.nodes
+    return [
+        nodes[e["source"]]["op"] or nodes[e["source"]]["kind"]
+        for e in sorted(edges, key=lambda e: e["operand"])
+    ]
+
+
+@pytest.mark.parametrize("needs_grad", [False, True])
+def test_edges_give_each_input_its_place_in_the_call_whether_or_not_it_needs_grad(
+    needs_grad: bool,
+) -> None:
+    """Sweep s46 (export, 1): a batch that needs no gradient came after the inputs that have
+    one, so `x - f(x)` was written as `f(x) - x` (and `/`, `cat`, `@`, `where` alike)."""
+    torch.manual_seed(0)
+    layer = nn.Linear(4, 4)
+    calls = {
+        "sub": lambda a, b: a - b,
+        "div": lambda a, b: a / b,
+        "cat": lambda a, b: torch.cat([a, b], 1),
+        "matmul": lambda a, b: a @ b,
+        "where": lambda a, b: torch.where(a > 0, a, b),
+    }
+    for op, call in calls.items():
+        for batch_first in (True, False):
+            x = torch.randn(4, 4, requires_grad=needs_grad)
+            with ng.record() as rec:
+                a, b = (x, layer(x)) if batch_first else (layer(x), x)
+                call(a, b).sum().backward()
+            expected = ["input", "linear"] if batch_first else ["linear", "input"]
+            if op == "where":
+                expected = ["gt", *expected]
+            assert _read_in_order(rec.graph, op) == expected, (op, batch_first)

@@ -172,8 +172,10 @@ def test_blocks_that_branch_are_not_a_chain():
 
 
 def test_blocks_of_different_parents_do_not_fold():
-    g = stack([4, 4])
-    g2 = nx.relabel_nodes(stack([4, 4], parent="other"), lambda n: "o" + n)
+    # copied first, so that each edge keeps its `operand` through networkx's union and
+    # contraction, which add the edges again in another order (docs/schema.md, Edges)
+    g = stack([4, 4]).copy()
+    g2 = nx.relabel_nodes(stack([4, 4], parent="other").copy(), lambda n: "o" + n)
     both = nx.union(g, g2)
     # feed the first stack's output into the second stack
     out1 = g.graph["outputs"][0]
@@ -482,3 +484,31 @@ def test_a_collapsed_copy_never_gives_a_false_all_clear(kept: str):
     g.health()  # looked inside before collapse(): the boxes carry what it found
     checked = keep(g.collapse(0))
     assert any(f["kind"] == "vanishing" for f in checked.health())
+
+
+class _Residual(nn.Module):
+    """`norm(x + f(x))`, or `norm(f(x) + x)`: the add reads a box and a node kept as it is."""
+
+    def __init__(self, input_first: bool) -> None:
+        super().__init__()
+        self.f, self.norm, self.input_first = nn.Linear(8, 8), nn.LayerNorm(8), input_first
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.norm(x + self.f(x) if self.input_first else self.f(x) + x)
+
+
+@pytest.mark.parametrize("input_first", [True, False])
+def test_a_kept_node_reads_its_inputs_in_the_same_order_after_a_copy_or_json(input_first: bool):
+    """Sweep s46 (export, 1): the edges into a node kept as it is were added again in the
+    order of their sources, so `g.collapse(0)` and `g.copy().collapse(0)` (or JSON) gave the
+    add's two inputs other `operand`s."""
+    g = ng.trace(_Residual(input_first), torch.randn(2, 8), loss=lambda y: y.pow(2).sum())
+
+    def add_reads(h: Graph) -> list[str]:
+        edges = [e for e in h.to_dict()["edges"] if h.nodes[e["target"]]["op"] == "add"]
+        return [h.nodes[e["source"]]["label"] for e in sorted(edges, key=lambda e: e["operand"])]
+
+    expected = ["x", "Linear"] if input_first else ["Linear", "x"]
+    for kept in (g, g.copy(), Graph.from_json(g.to_json())):
+        assert add_reads(kept.collapse(0)) == expected
+        assert add_reads(kept.collapse(0, fold_repeats=False)) == expected

@@ -418,6 +418,38 @@ def test_modules_list_has_path_type_parent_depth_params_shared_config_training_k
     assert data["graph"] == {"source": "record", "outputs": ["n4"], "backward_passes": 1}
 
 
+class _BodyThenHead(nn.Module):
+    """Registers `head` first but runs `body` (two layers and an eval-mode Dropout) first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head = nn.Linear(4, 2)
+        self.body = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5).eval(), nn.ReLU())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+
+@pytest.mark.parametrize("depth", [0, 1])
+def test_a_collapsed_graph_lists_its_modules_in_forward_order_however_it_was_kept(depth: int):
+    """Sweep s46 (export, 6): the modules folded into a box were listed after every module
+    run later (`body.0` after `head`), and in another order once read back from JSON."""
+    g = ng.trace(_BodyThenHead(), torch.randn(2, 4), loss=lambda y: y.sum())
+
+    def paths(h: Graph) -> list[str]:
+        return [m["path"] for m in h.to_dict()["modules"]]
+
+    # body.1, the eval-mode Dropout, left no node: it comes after every module that did, or
+    # where the `body` box folds it, in that box, after the modules that left one
+    assert paths(g) == ["", "body", "body.0", "body.2", "head", "body.1"]
+    expected = ["", "body", "body.0", "body.2", "body.1", "head"] if depth == 0 else paths(g)
+    collapsed = g.collapse(depth)
+    assert paths(collapsed) == expected
+    assert paths(Graph.from_json(g.to_json()).collapse(depth)) == expected
+    assert paths(g.copy().collapse(depth)) == expected
+    assert collapsed.to_json() == Graph.from_json(collapsed.to_json()).to_json()
+
+
 def test_json_round_trip():
     g = graph_with_nan()
     back = Graph.from_json(g.to_json())
@@ -1102,7 +1134,8 @@ def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     path = tmp_path / "net.png"
     says = (
         r"Graphviz was still drawing .*net\.png after \d+ s .*"
-        r"g\.collapse\(0\)\.save\('net\.png'\) draws it with modules folded to 3 boxes.*\.json"
+        rf"g\.collapse\(0\)\.save\({re.escape(repr(str(path)))}\) draws it with modules folded "
+        r"to 3 boxes.*\.json"
     )
     with pytest.raises(ng.NNGraphError, match=says):
         graph_with_nan().save(path)  # 5 boxes; fc folded: 3
@@ -1111,6 +1144,23 @@ def test_save_picture_stops_a_slow_graphviz_and_says_what_to_do(
     with pytest.raises(ng.NNGraphError, match=r"after \d+ s .*even g\.collapse\(0\).*\.json"):
         chain.save(path)
     assert not path.exists()
+
+
+@pytest.mark.parametrize("refused", ["at once", "after the time limit"])
+def test_the_collapse_the_advice_names_saves_where_the_student_asked(
+    refused: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Sweep s46 (export, 3): `g.save("results/gru.svg")` named
+    `g.collapse(0).save('gru.svg')`, which writes into the working folder, not results/."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results").mkdir()
+    monkeypatch.setattr("nngraph.graph._save.shutil.which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr("nngraph.graph._save.subprocess.run", FakeDot(timeout=True))
+    if refused == "at once":  # too big for dot with its 5 boxes, not with fc folded (3)
+        monkeypatch.setattr("nngraph.graph._save.hopeless", lambda h, plan: len(h) > 3)
+    says = r"g\.collapse\(0\)\.save\('results/net\.svg'\) draws it"
+    with pytest.raises(ng.NNGraphError, match=says):
+        graph_with_nan().save("results/net.svg")
 
 
 class RNNLM(nn.Module):
@@ -1149,9 +1199,10 @@ def test_a_picture_of_an_unrolled_rnn_is_refused_at_once_naming_a_depth_that_dra
         return real_run(command, **options)
 
     monkeypatch.setattr("nngraph.graph._save.subprocess.run", dot)
+    monkeypatch.chdir(tmp_path)
     says = rf"was not drawn: .* 443 boxes .* g\.collapse\({depth}\)\.save\('lm\.svg'\) draws"
     with pytest.raises(ng.NNGraphError, match=says) as refused:
-        g.save(tmp_path / "lm.svg")
+        g.save("lm.svg")
     assert ran == [] and not (tmp_path / "lm.svg").exists()  # dot never started
     advised = re.search(r"g\.collapse\((\d+)\)\.save", str(refused.value))
     assert advised is not None

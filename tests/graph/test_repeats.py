@@ -379,3 +379,36 @@ def test_a_registered_layer_does_not_fold_with_layers_kept_in_a_plain_list() -> 
     assert boxes == [("inp", "Linear", 72), ("Linear", "Linear x3", 216)]
     rows = {line.split()[0]: line for line in h.summary().splitlines() if line.strip()}
     assert "not in the model" not in rows["inp"] and "not in the model" in rows["Linear"]
+
+
+class _ReadsItsInput(nn.Module):
+    """`x - f(x)` or `f(x) - x` (`cat` alike): the block's own input read first or second."""
+
+    def __init__(self, op: str, input_first: bool) -> None:
+        super().__init__()
+        self.f, self.op, self.input_first = nn.Linear(4, 4), op, input_first
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, b = (x, self.f(x)) if self.input_first else (self.f(x), x)
+        return a - b if self.op == "sub" else torch.cat([a, b], 1)[:, :4]
+
+
+@pytest.mark.parametrize("needs_grad", [False, True])
+@pytest.mark.parametrize("op", ["sub", "cat"])
+def test_blocks_that_read_their_own_input_at_another_place_do_not_fold(
+    op: str, needs_grad: bool
+) -> None:
+    """Sweep s46 (export, 2): an input from outside the block was left out of the signature
+    with its place, so `x - f(x)` and `f(x) - x` blocks folded as `x2`."""
+    torch.manual_seed(0)
+    for first, second, expected in (
+        (False, True, ["_ReadsItsInput"] * 2),
+        (True, False, ["_ReadsItsInput"] * 2),
+        (True, True, ["_ReadsItsInput x2"]),
+        (False, False, ["_ReadsItsInput x2"]),
+    ):
+        model = nn.Sequential(_ReadsItsInput(op, first), _ReadsItsInput(op, second))
+        x = torch.randn(3, 4, requires_grad=needs_grad)
+        g = ng.trace(model, x, loss=lambda y: y.pow(2).sum())
+        for kept in (g, g.copy(), Graph.from_json(g.to_json())):
+            assert labels(kept.collapse(0)) == expected, (first, second)
