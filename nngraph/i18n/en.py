@@ -2036,6 +2036,11 @@ MESSAGES: dict[str, str] = {
         " Check the data for NaN first (torch.isnan(x).any() on each batch), then try a"
         " smaller learning rate."
     ),
+    "monitor.divergence.validation_not_finite": (
+        "{metric} became {value} {when} while {train} is {tr:.4g}: the weights have not"
+        " diverged, so the validation data (a NaN in its inputs or targets) or the code that"
+        " computes it is the likely cause: check them."
+    ),
     "monitor.divergence.threshold": (
         "{metric} is {value:.4g} {when}, above the limit {threshold:.4g}: training is "
         "blowing up. Lower the learning rate."

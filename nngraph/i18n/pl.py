@@ -2146,6 +2146,11 @@ MESSAGES: dict[str, str] = {
         " (torch.isnan(x).any() dla każdej partii), potem spróbuj mniejszego współczynnika"
         " uczenia."
     ),
+    "monitor.divergence.validation_not_finite": (
+        "{metric} ma {when} wartość {value}, a {train} wynosi {tr:.4g}: wagi się nie"
+        " rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
+        " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
     "monitor.divergence.threshold": (
         "{metric} {when} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
         "wymyka się spod kontroli. Zmniejsz współczynnik uczenia."

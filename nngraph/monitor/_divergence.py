@@ -11,9 +11,16 @@ from typing import Any
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message, numeral, times_text
+from nngraph.monitor._blowup import BlowUps
 from nngraph.monitor._common import Event, fmt_step
 from nngraph.monitor._detector import Detector
-from nngraph.monitor._names import LOSS_NAMES, is_metric_name
+from nngraph.monitor._names import (
+    LOSS_NAMES,
+    held_out_twins,
+    is_metric_name,
+    nice_name,
+    train_twins,
+)
 from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, got_text
 
 __all__ = ["BLOWN_UP", "EARLY", "RECOVERED", "Divergence"]
@@ -64,7 +71,10 @@ class Divergence(Detector):
     A NaN or an Inf is explained by what came before it: values that grew (the last finite one
     at least twice the size of the first, or of the early level) overflowed, and the text says
     to lower the learning rate; a jump straight from an ordinary value (or a first value that
-    is already NaN) did not, and the text says to check the data for NaN first (or a 0/0, a log(0) in the loss).
+    is already NaN) did not, and the text says to check the data for NaN first (or a 0/0, a
+    log(0) in the loss). A validation loss that turns NaN beside a calm training loss of its
+    epoch (its twin: ``loss`` for ``val_loss``) is blamed on the validation data or its code,
+    as every other detector blames it: the weights have not diverged.
 
     It speaks once per blow-up of each name: a run whose loss keeps bouncing over the line and
     back (a learning rate far too high: 1e7, 0, 5e6, 0, ...) hears it once, not at every
@@ -138,6 +148,13 @@ class Divergence(Detector):
         self._first: dict[str, tuple[float, bool]] = {}
         self._early: dict[str, list[float]] = {}  # per name: the values of its early level
         self._blew_up: set[str] = set()  # the names whose early level is complete
+        # per validation name watched: its training twin's values in this epoch (the epoch, their
+        # sum and count, the name logged), and the run's blow-ups of it (see _calm_training)
+        twins = {name: train_twins(name) or held_out_twins(name) for name in self.metrics}
+        self._twins_of = {name: names for name, names in twins.items() if names}
+        self._training: dict[str, tuple[int, float, int, str]] = {}
+        self._blow_ups_of: dict[str, BlowUps] = {}
+        self._calls = 0
         self._last: dict[str, float] = {}  # per name: the last finite value
         self._finite: dict[str, int] = {}  # per name: how many finite values came
         self._logged: set[str] = set()
@@ -158,6 +175,8 @@ class Divergence(Detector):
         by_epoch: bool = False,
     ) -> Event | None:
         self._step = step
+        self._calls += 1
+        self._note_training(metrics, epoch)
         seen = [(name, metrics[name]) for name in self.metrics if name in metrics]
         if not seen:
             return None
@@ -167,17 +186,51 @@ class Divergence(Detector):
         when = _when(step, epoch)
         holds = False
         for name, value in seen:
+            calm_training = self._calm_training(name, value, epoch)
             found = self._check_one(name, value, when)
+            if found is not None and found[0] == "divergence.nonfinite" and calm_training:
+                found = "divergence.validation_not_finite", {**found[1], **calm_training}
             holds = holds or found is not None
             self._follow_recovery(name, calm=found is None)
             if found is not None and name not in self._said:
-                sudden = found[0] == "divergence.nonfinite" and not self._grew(name)
+                sudden = found[0] == "divergence.validation_not_finite" or (
+                    found[0] == "divergence.nonfinite" and not self._grew(name)
+                )
                 self._said[name] = 1 if sudden else RECOVERED
                 self.fired = True
                 self.metric = name
                 event = event or self._emit(step, *found)
         self.active = holds
         return event
+
+    def _note_training(self, metrics: Mapping[str, float], epoch: int | None) -> None:
+        """Add this call's training values to those of its epoch (of this call, used alone
+        without epoch numbers), per watched validation name whose training twin they are."""
+        at = epoch if epoch is not None else -self._calls
+        for name, twins in self._twins_of.items():
+            twin = next((twin for twin in twins if twin in metrics), None)
+            if twin is None:
+                continue
+            seen_at, total, count, _ = self._training.get(name, (at, 0.0, 0, twin))
+            if seen_at != at:
+                total, count = 0.0, 0
+            self._training[name] = (at, total + metrics[twin], count + 1, twin)
+
+    def _calm_training(self, name: str, value: float, epoch: int | None) -> dict[str, Any]:
+        """For a validation name: its training twin's mean value at this epoch (``tr``) and
+        name (``train``) where that says training is sound (calm, as GL, PQ, UP, Patience and
+        Gap read it: see `BlowUps.calm`), else nothing. A NaN validation loss beside it comes
+        from the validation data or its code, not from weights that diverged."""
+        if name not in self._twins_of:
+            return {}
+        at = epoch if epoch is not None else -self._calls
+        seen_at, total, count, twin = self._training.get(name, (None, 0.0, 0, ""))
+        train = total / count if seen_at == at and count else None
+        blow_ups = self._blow_ups_of.setdefault(name, BlowUps())
+        blow_ups.add(self._shown, train, value)
+        if train is None or not blow_ups.calm(train):
+            return {}
+        return {"train": nice_name(twin), "tr": train}
 
     def _follow_recovery(self, name: str, *, calm: bool) -> None:
         """Whether ``name``, which it spoke of, is back to normal: calm (finite, and under
