@@ -2164,6 +2164,11 @@ MESSAGES: dict[str, str] = {
         " (torch.isnan(x).any() dla każdej partii), potem spróbuj mniejszego współczynnika"
         " uczenia."
     ),
+    "monitor.divergence.validation_not_finite": (
+        "{metric} ma {when} wartość {value}, a {train} wynosi {tr:.4g}: wagi się nie"
+        " rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
+        " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+    ),
     "monitor.divergence.threshold": (
         "{metric} {when} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
         "wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
@@ -2171,6 +2176,11 @@ MESSAGES: dict[str, str] = {
     "monitor.divergence.factor": (
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
+    ),
+    "monitor.divergence.factor_early": (
+        "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
+        "(mediana pierwszych {n} wartości: {early:.4g}): trening wymyka się spod kontroli. "
+        "Zmniejsz współczynnik uczenia."
     ),
     "monitor.divergence.factor_size": (
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż wartość bezwzględna "

@@ -412,6 +412,48 @@ def test_a_nan_validation_loss_beside_a_finite_training_loss_is_the_data_not_div
     assert words[language] in event.message and "0.25" in event.message.replace(",", ".")
 
 
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_divergence_blames_a_nan_validation_loss_beside_a_calm_training_loss_on_the_validation(
+    language: str,
+) -> None:
+    """Sweep s46, finding 9: training loss 0.10 and calm, val_loss NaN at epoch 35, and the
+    detector that stops said "a NaN in the data, or a 0/0 or log(0) in the loss ... if both are
+    fine, lower the learning rate or clip the gradients" (GL, PQ, UP, Patience and Gap blame the
+    validation data or its code)."""
+    i18n.set_language(language)
+    mon = Monitor(display=False)  # the classroom set: Divergence says it, and stops
+    for epoch in range(1, 36):
+        train = 0.1 + math.exp(-epoch / 6)
+        for batch in (1.1, 0.9, 1.0):  # the training loss logged per batch, then validation
+            mon.log(epoch=epoch, loss=train * batch)
+        mon.log(epoch=epoch, val_loss=math.nan if epoch == 35 else train * 1.2)
+    (event,) = mon.events
+    assert (event.detector, event.epoch) == ("Divergence(factor=100)", 35) and mon.should_stop
+    assert event.message_id == "divergence.validation_not_finite"
+    words = {"en": "the weights have not diverged", "pl": "wagi się nie rozbiegły"}
+    assert words[language] in event.message and "0.1029" in event.message.replace(",", ".")
+    assert "learning rate" not in event.message and "współczynnik" not in event.message
+
+
+@pytest.mark.parametrize(
+    ("train", "said"),
+    [
+        ([1.0, 0.5, 0.3, 0.25, 0.2], "validation_not_finite"),  # calm: its low
+        ([1.0, 0.5, 0.3, 0.25, math.nan], "nonfinite"),  # both NaN: training too
+        ([1.0, 0.5, 0.3, 0.25, 6.0], "nonfinite"),  # training climbed away from its low
+        ([1.0, 0.5, 0.3, 0.25, None], "nonfinite"),  # no training value with it: either
+    ],
+)
+def test_divergence_blames_the_validation_only_while_training_is_calm_beside_it(
+    train: list[float | None], said: str
+) -> None:
+    d = Divergence()
+    for epoch, value in enumerate(train, 1):
+        logged = {} if value is None else {"loss": value}
+        d.update(epoch, **logged, val_loss=math.nan if epoch == 5 else 1.2 * 0.9**epoch)
+    assert [(e.epoch, e.message_id) for e in d.events] == [(5, f"divergence.{said}")]
+
+
 @pytest.mark.parametrize("make", [GL, PQ, UP], ids=["GL", "PQ", "UP"])
 def test_a_nan_validation_loss_after_the_training_loss_blew_up_is_divergence(
     make: type[GL | PQ | UP],
