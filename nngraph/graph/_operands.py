@@ -57,19 +57,48 @@ def inputs_in_order(g: nx.DiGraph, n: Any) -> list[Any]:
 
 
 def read_first(g: nx.DiGraph, n: Any, sources: list[Any]) -> None:
-    """Reorder the edges into `n` so that those from `sources` come first, in that order
-    (a node given twice keeps its first place), then the others as they were: the order of
-    a call's arguments, where autograd adds the inputs with a gradient first.
+    """Reorder the edges into `n` in the order of a call's arguments, `sources` (their nodes
+    after the call; autograd adds the inputs with a gradient first). An input `n` itself
+    stands for the tensor the call wrote into (`h.sub_(y)`: `h`'s node is now `n`): the
+    node it had before takes its place. A node the call made on the way (`cross_entropy`'s
+    `log_softmax`, `linear`'s transpose of the weight) takes the place of the argument it
+    reads; any other input keeps its order, after them.
 
         >>> g = nx.DiGraph([("f(x)", "sub"), ("x", "sub")])
         >>> read_first(g, "sub", ["x", "f(x)", "x"])
         >>> list(g.predecessors("sub"))
         ['x', 'f(x)']
+        >>> g = nx.DiGraph([("y", "sub_"), ("h", "sub_")])  # `h.sub_(y)`: h's node is now sub_
+        >>> read_first(g, "sub_", ["sub_", "y"])
+        >>> list(g.predecessors("sub_"))
+        ['h', 'y']
     """
     edges = g._pred[n]
-    first = [source for source in dict.fromkeys(sources) if source in edges]
-    if first != list(edges)[: len(first)]:
-        g._pred[n] = {source: edges[source] for source in first} | edges
+    place: dict[Any, int] = {}
+    written = len(sources)
+    for i, source in enumerate(sources):
+        if source == n:
+            written = min(written, i)
+        elif source in edges:
+            place.setdefault(source, i)
+    if len(place) == len(edges):
+        order = sorted(edges, key=place.__getitem__)
+    else:
+        call = g._node[n].get("call")
+        first = {source: i for i, source in reversed(list(enumerate(sources)))}
+
+        def place_of(u: Any) -> int:
+            if u in place:
+                return place[u]
+            if call is not None and g._node[u].get("call") == call:  # made on the way
+                read = [first[p] for p in g._pred[u] if p in first]
+                if read:
+                    return min(read)
+            return written
+
+        order = sorted(edges, key=place_of)  # stable: the rest keep their order
+    if order != list(edges):
+        g._pred[n] = {source: edges[source] for source in order}
 
 
 def operand_places(g: nx.DiGraph) -> dict[tuple[Any, Any], int]:

@@ -423,3 +423,32 @@ def test_edges_give_each_input_its_place_in_the_call_whether_or_not_it_needs_gra
             if op == "where":
                 expected = ["gt", *expected]
             assert _read_in_order(rec.graph, op) == expected, (op, batch_first)
+
+
+def test_an_in_place_op_reads_the_tensor_it_writes_first_and_a_loss_its_scores() -> None:
+    """Review s46: with the call's order, `h.sub_(y)` read `y` first (after the write, `h`'s
+    node is the op's own) and `F.cross_entropy(scores, target)` read the target first (the
+    scores reach it through the `log_softmax` the call makes on the way)."""
+    torch.manual_seed(0)
+    a, b = torch.randn(3, 4, requires_grad=True), torch.randn(3, 4, requires_grad=True)
+    mask = torch.randn(3, 4) > 0
+    calls = {
+        "sub_": (lambda: a.sin().sub_(b.cos()), ["sin", "cos"]),
+        "masked_fill_": (lambda: a.sin().masked_fill_(mask, 0.0), ["sin", "mask"]),
+        "cross_entropy": (
+            lambda: F.cross_entropy(a.sin(), torch.tensor([0, 1, 2])),
+            ["log_softmax", "tensor"],
+        ),
+        "linear": (lambda: F.linear(a.sin(), b, b[:, 0].cos()), ["sin", "t", "cos"]),
+    }
+    for op, (call, expected) in calls.items():
+        with ng.record() as rec:
+            call().sum().backward()
+        g = rec.graph
+        (node,) = (n for n, d in g.nodes(data=True) if d["op"] == op and g.in_degree(n) > 1)
+        edges = sorted((e for e in g.to_dict()["edges"] if e["target"] == node), key=_operand)
+        assert [g.nodes[e["source"]]["label"] for e in edges] == expected, op
+
+
+def _operand(edge: dict[str, Any]) -> int:
+    return int(edge["operand"])
