@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from nngraph.graph._module_order import module_paths
 from nngraph.graph._nodes import (
     NODE_DEFAULTS,
     ancestors_of,
@@ -86,6 +87,9 @@ def collapse(g: Graph, depth: int) -> Graph:
         for box in loops or tangled:
             _untangle(g, order, position, group, boxes, box, inside[box])
     h._source, h._where = g, group
+    modules = g.graph.get("modules")
+    if modules:  # kept in forward order: a copy or the JSON of `h` lists them so
+        h.graph["modules"] = {path: modules[path] for path in module_paths(g) if path in modules}
     return h
 
 

@@ -450,6 +450,26 @@ def test_a_collapsed_graph_lists_its_modules_in_forward_order_however_it_was_kep
     assert collapsed.to_json() == Graph.from_json(collapsed.to_json()).to_json()
 
 
+@pytest.mark.parametrize("depth", [0, 1])
+def test_a_copy_of_a_collapsed_transformer_lists_its_modules_as_the_collapsed_graph(depth: int):
+    """Review s46: `g.collapse(d).copy()` listed the modules in registration order (the copy
+    has no source graph to read the forward order from), and with the repeated layers folded
+    the modules of the folded-away layers came in another order than after a JSON round
+    trip."""
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    model = nn.TransformerEncoder(layer, 3, enable_nested_tensor=False)
+    g = ng.trace(model, torch.randn(2, 5, 8), loss=lambda y: y.sum())
+
+    def paths(h: Graph) -> list[str]:
+        return [m["path"] for m in h.to_dict()["modules"]]
+
+    collapsed = g.collapse(depth)
+    assert paths(collapsed.copy()) == paths(collapsed)
+    assert paths(Graph.from_json(g.to_json()).collapse(depth)) == paths(collapsed)
+    assert paths(collapsed)[:3] == ["", "layers", "layers.0"]
+
+
 def test_json_round_trip():
     g = graph_with_nan()
     back = Graph.from_json(g.to_json())
