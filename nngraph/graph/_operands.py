@@ -102,8 +102,8 @@ def read_first(g: nx.DiGraph, n: Any, sources: list[Any]) -> None:
 
 
 def operand_places(g: nx.DiGraph) -> dict[tuple[Any, Any], int]:
-    """Edge `(u, v)` -> the place of `u` among `v`'s inputs, for the edges into a node that
-    reads two or more (the only ones whose order matters) and those that carry an
+    """Edge `(u, v)` -> the place of `u` among `v`'s inputs, for the edges into a node (not
+    a module box) that reads two or more (the only ones whose order matters) and those that carry an
     ``operand``: the edge's ``operand``, else its place in the order `v`'s edges were added
     (that of the op's inputs in a graph just captured). Linear in the number of edges.
 
@@ -113,6 +113,8 @@ def operand_places(g: nx.DiGraph) -> dict[tuple[Any, Any], int]:
     """
     places: dict[tuple[Any, Any], int] = {}
     for v, edges in g._pred.items():
+        if g._node[v].get("kind") == "module":  # a box: a place among one node's inputs is none
+            continue
         for i, (u, data) in enumerate(edges.items()):
             place = operand_of(data)
             if place is not None or len(edges) > 1:
@@ -162,7 +164,7 @@ def add_joined_edges(g: nx.DiGraph, h: nx.DiGraph, group_of: Callable[[Any], Any
     """
     for v, edges in g._pred.items():
         b = group_of(v)
-        if b != v:
+        if b != v or g._node[v].get("kind") == "module":  # into a box: no place among inputs
             for u, data in edges.items():
                 a = group_of(u)
                 if a != b and not h.has_edge(a, b):

@@ -412,3 +412,23 @@ def test_blocks_that_read_their_own_input_at_another_place_do_not_fold(
         g = ng.trace(model, x, loss=lambda y: y.pow(2).sum())
         for kept in (g, g.copy(), Graph.from_json(g.to_json())):
             assert labels(kept.collapse(0)) == expected, (first, second)
+
+
+def test_edges_into_a_box_carry_no_operand_also_where_repeats_are_folded() -> None:
+    """Review s46: with `fold_repeats` (collapse's default) the edges into a module box got
+    an `operand`, though a place among one node's inputs is none among a box's."""
+
+    class TwoInputs(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.a = nn.Bilinear(3, 3, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.a(x.sin(), x.cos())
+
+    g = ng.trace(TwoInputs(), torch.randn(4, 3), loss=lambda y: y.sum())
+    for fold in (False, True):
+        h = g.collapse(0, fold_repeats=fold)
+        boxes = {n for n, d in h.nodes(data=True) if d["kind"] == "module"}
+        into = [e for e in h.to_dict()["edges"] if e["target"] in boxes]
+        assert len(into) == 2 and all("operand" not in e for e in into), fold
