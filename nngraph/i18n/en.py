@@ -2067,10 +2067,6 @@ MESSAGES: dict[str, str] = {
         "{metric} is {value:.4g} {when}, {times} times its first value "
         "({first:.4g}): training is blowing up. Lower the learning rate."
     ),
-    "monitor.divergence.factor_early": (
-        "{metric} is {value:.4g} {when}, {times} times its early level ({early:.4g}, the median"
-        " of its first {n} values): training is blowing up. Lower the learning rate."
-    ),
     "monitor.divergence.factor_size": (
         "{metric} is {value:.4g} {when}, {times} times the size of its first nonzero value "
         "({first:.4g}): training is blowing up. Lower the learning rate."

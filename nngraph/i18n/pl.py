@@ -2177,11 +2177,6 @@ MESSAGES: dict[str, str] = {
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
     ),
-    "monitor.divergence.factor_early": (
-        "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
-        "(mediana pierwszych {n} wartości: {early:.4g}): trening wymyka się spod kontroli. "
-        "Zmniejsz współczynnik uczenia."
-    ),
     "monitor.divergence.factor_size": (
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż wartość bezwzględna "
         "pierwszego niezerowego wyniku ({first:.4g}): trening wymyka się spod kontroli. "
