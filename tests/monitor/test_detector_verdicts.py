@@ -731,6 +731,34 @@ def test_patience_does_not_call_a_slow_learner_whose_noise_hides_its_new_bests_n
         assert event is None or event.message_id != "patience.barely_moved", event.message
 
 
+def settles_at_chance(seed: int) -> list[tuple[float, float]]:
+    """A cross-entropy of 10 classes that settles onto chance level (2.35 -> ln 10 in about
+    10 epochs), then stays there with 0.1% noise (review of s46, finding 4)."""
+    rng = random.Random(seed)
+    curve = []
+    for epoch in range(1, 121):
+        level = math.log(10) + 0.05 * math.exp(-epoch / 3)
+        curve.append(
+            (level * (1 + rng.gauss(0, 0.0005)) - 0.002, level * (1 + rng.gauss(0, 0.001)))
+        )
+    return curve
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_loss_that_settled_onto_chance_level_is_not_learning_after_patience_epochs(
+    seed: int,
+) -> None:
+    """Its first epochs fall clearly, the rest is flat: a line through all of them fell
+    "clearly" and kept the stop waiting up to 30 epochs; the latest half must fall too."""
+    mon = Monitor(display=False)
+    for epoch, (train, val) in enumerate(settles_at_chance(seed), 1):
+        mon.log(epoch, loss=train, val_loss=val)
+        if mon.should_stop:
+            break
+    assert mon.events[-1].message_id == "patience.barely_moved"
+    assert epoch <= 24
+
+
 def test_patience_does_not_say_barely_moved_at_a_new_best_of_a_loss_falling_fast() -> None:
     """Sweep s46 (c16, seed 2): a 5-epoch warm-up lifts the loss, which then falls 45% in 6
     epochs back to a new best at epoch 11; Patience(10) stopped it there as "not learning"."""
