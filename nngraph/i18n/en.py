@@ -2055,9 +2055,10 @@ MESSAGES: dict[str, str] = {
         " smaller learning rate."
     ),
     "monitor.divergence.validation_not_finite": (
-        "{metric} became {value} {when} while {train} is {tr:.4g}: the weights have not"
-        " diverged, so the validation data (a NaN in its inputs or targets) or the code that"
-        " computes it is the likely cause: check them."
+        "{metric} became {value} {when} while {train} is still finite and calm ({tr:.4g}), so"
+        " the weights have most likely not diverged: the validation data ({value} in its inputs"
+        " or targets) or the code that computes it (a 0/0, a log(0)) is the likely cause: check"
+        " them."
     ),
     "monitor.divergence.threshold": (
         "{metric} is {value:.4g} {when}, above the limit {threshold:.4g}: training is "

@@ -19,6 +19,7 @@ from nngraph.monitor._names import (
     nice_name,
     train_twins,
 )
+from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, got_text
 
 __all__ = ["BLOWN_UP", "RECOVERED", "Divergence"]
@@ -178,7 +179,8 @@ class Divergence(Detector):
             calm_training = self._calm_training(name, value, epoch)
             found = self._check_one(name, value, when)
             if found is not None and found[0] == "divergence.nonfinite" and calm_training:
-                found = "divergence.validation_not_finite", {**found[1], **calm_training}
+                said = {**found[1], **calm_training, "value": not_finite_text(value)}
+                found = "divergence.validation_not_finite", said
             holds = holds or found is not None
             self._follow_recovery(name, calm=found is None)
             if found is not None and name not in self._said:
