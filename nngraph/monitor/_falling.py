@@ -37,6 +37,7 @@ the SGDR and step-LR stops (0.79 -> 0.60 in 16 epochs); not on a loss at chance 
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 from collections.abc import Sequence
@@ -56,6 +57,7 @@ __all__ = [
     "clear_fall",
     "dropped",
     "falling_again",
+    "latest_rebound",
     "rebound",
 ]
 
@@ -116,6 +118,13 @@ def rebound(values: Sequence[tuple[int, float]], *, higher: bool = False) -> Reb
     if lowest < m - math.ceil(LATEST_PART * m) or not _clear(latest, noise, FALLING):
         return None
     return Rebound(values[peak_at][0], values[peak_at][1], values[-1][1], sign * since[lowest])
+
+
+@functools.lru_cache(maxsize=16)
+def latest_rebound(values: tuple[tuple[int, float], ...], higher: bool = False) -> Rebound | None:
+    """:func:`rebound` of the same ``values`` worked out once: Patience reads it several times
+    in one evaluation (its reading is made each time a rule asks for it)."""
+    return rebound(values, higher=higher)
 
 
 def falling_again(
