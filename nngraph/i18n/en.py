@@ -2055,9 +2055,10 @@ MESSAGES: dict[str, str] = {
         " smaller learning rate."
     ),
     "monitor.divergence.validation_not_finite": (
-        "{metric} became {value} {when} while {train} is {tr:.4g}: the weights have not"
-        " diverged, so the validation data (a NaN in its inputs or targets) or the code that"
-        " computes it is the likely cause: check them."
+        "{metric} became {value} {when} while {train} is still finite and calm ({tr:.4g}), so"
+        " the weights have most likely not diverged: the validation data ({value} in its inputs"
+        " or targets) or the code that computes it (a 0/0, a log(0)) is the likely cause: check"
+        " them."
     ),
     "monitor.divergence.threshold": (
         "{metric} is {value:.4g} {when}, above the limit {threshold:.4g}: training is "
@@ -2066,10 +2067,6 @@ MESSAGES: dict[str, str] = {
     "monitor.divergence.factor": (
         "{metric} is {value:.4g} {when}, {times} times its first value "
         "({first:.4g}): training is blowing up. Lower the learning rate."
-    ),
-    "monitor.divergence.factor_early": (
-        "{metric} is {value:.4g} {when}, {times} times its early level ({early:.4g}, the median"
-        " of its first {n} values): training is blowing up. Lower the learning rate."
     ),
     "monitor.divergence.factor_size": (
         "{metric} is {value:.4g} {when}, {times} times the size of its first nonzero value "

@@ -2089,7 +2089,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.patience.falling_again": (
         "{head}, ale od najgorszej wartości po epoce {best_epoch} ({peak:.4g} w epoce"
-        " {peak_epoch}) znów wyraźnie się poprawia, ponad swoje wahania (teraz {now:.4g}), więc"
+        " {peak_epoch}) znów się poprawia, wyraźniej, niż wynikałoby z samych wahań (teraz {now:.4g}), więc"
         " dalszy trening może jeszcze pomóc. Tak działa harmonogram współczynnika uczenia:"
         " ciepły restart (warm restart) na jakiś czas pogarsza stratę, a potem znów ją poprawia,"
         " a późniejsze skokowe obniżenie współczynnika może ją jeszcze obniżyć. Wagi do"
@@ -2165,9 +2165,10 @@ MESSAGES: dict[str, str] = {
         " uczenia."
     ),
     "monitor.divergence.validation_not_finite": (
-        "{metric} ma {when} wartość {value}, a {train} wynosi {tr:.4g}: wagi się nie"
-        " rozbiegły, więc przyczyną są raczej dane walidacyjne (NaN w wejściach albo w"
-        " wartościach docelowych) albo kod, który ją liczy: sprawdź je."
+        "{metric} ma {when} wartość {value}, a {train} wciąż ma skończoną, stabilną wartość"
+        " ({tr:.4g}), więc wagi najpewniej się nie rozbiegły: przyczyną są raczej dane"
+        " walidacyjne ({value} w wejściach albo w wartościach docelowych) albo kod, który ją"
+        " liczy (0/0, log(0)): sprawdź je."
     ),
     "monitor.divergence.threshold": (
         "{metric} {when} wynosi {value:.4g}, ponad limit {threshold:.4g}: trening "
@@ -2176,11 +2177,6 @@ MESSAGES: dict[str, str] = {
     "monitor.divergence.factor": (
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
         "({first:.4g}): trening wymyka się spod kontroli. Zmniejsz współczynnik uczenia."
-    ),
-    "monitor.divergence.factor_early": (
-        "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż na początku "
-        "(mediana pierwszych {n} wartości: {early:.4g}): trening wymyka się spod kontroli. "
-        "Zmniejsz współczynnik uczenia."
     ),
     "monitor.divergence.factor_size": (
         "{metric} {when} wynosi {value:.4g}, czyli {times} razy więcej niż wartość bezwzględna "
@@ -2622,7 +2618,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gradwatch.more": "{n} innych",
     "monitor.gradwatch.optimizer_leaves_out": (
-        "optymalizator nie zawiera {names}, choć są uczone (requires_grad=True): optimizer.step() nigdy ich nie"
+        "optymalizator nie zawiera {names}, choć mają requires_grad=True: optimizer.step() nigdy ich nie"
         " zmienia, a optimizer.zero_grad() nigdy nie zeruje ich gradientów. Czy jakąś warstwę"
         " podmieniono po utworzeniu optymalizatora? Utwórz optymalizator po ostatniej zmianie"
         " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)"

@@ -1,11 +1,9 @@
 """The ``Divergence`` detector: a loss that becomes NaN or Inf, passes a limit, or grows far above
-its first value, or its early level (see :mod:`nngraph.monitor.detectors`)."""
+its first value (see :mod:`nngraph.monitor.detectors`)."""
 
 from __future__ import annotations
 
-import itertools
 import math
-import statistics
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,16 +19,15 @@ from nngraph.monitor._names import (
     nice_name,
     train_twins,
 )
+from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._params import _finite, _lower_is_better, _metric_name, got_text
 
-__all__ = ["BLOWN_UP", "EARLY", "RECOVERED", "Divergence"]
+__all__ = ["BLOWN_UP", "RECOVERED", "Divergence"]
 
 
 #: The default ``factor``: a loss this many times its first value has blown up (the classroom
 #: set's as well). A learning rate far too high takes the loss to 1e13 long before it overflows.
 BLOWN_UP = 100.0
-#: Growth is measured against the median of this many first values (see ``Divergence._level``).
-EARLY = 9
 #: A NaN or an infinity after a last finite value at least this many times the size of the first
 #: one came from values that grew (an overflow); after a smaller one, it came suddenly (a NaN in
 #: the data, a 0/0 or log(0)): the text says which.
@@ -46,19 +43,14 @@ RECOVERED = 10
 
 class Divergence(Detector):
     """Fires when a watched metric becomes NaN or Inf, exceeds ``threshold``, or grows above
-    ``factor`` times its first value (or its early level). Checked at every call that logs it
-    (per batch too).
+    ``factor`` times its first value. Checked at every call that logs it (per batch too).
 
     ``factor`` is 100 by default, as in the classroom set: a loss 100 times its first value has
     blown up (a learning rate far too high, inputs that were not standardised), long before it
     overflows to Inf. ``factor=None`` watches for NaN, Inf and ``threshold`` only.
     The first value that counts is the first finite, nonzero one, and the growth is measured
-    against its size: ``value > factor * |first|``; or against the median of the first
-    :data:`EARLY` (9) values, where that is higher and they did not rise at every step: a loss
-    logged for each sample or batch may start at one lucky, tiny value, and its ordinary
-    values are then 100 times it (the text then names that median). Before there are 9, the
-    median of the first 3, 5 or 7 counts; values from a blow-up on never do. A loss that
-    starts at 0 or below 0 (a negative log-likelihood) is caught too when it blows up (``-1.0, -0.5, 5.0, 1e6``:
+    against its size: ``value > factor * |first|``. So a loss that starts at 0 or below 0
+    (a negative log-likelihood) is caught too when it blows up (``-1.0, -0.5, 5.0, 1e6``:
     ``1e6`` is a million times the size of ``-1``), while one that falls further below 0
     (``-1 -> -200``) is improving, and never fires.
     ``metrics``: the names watched, one (``"val_loss"``) or several; by default every name of
@@ -69,19 +61,19 @@ class Divergence(Detector):
     with an :class:`~nngraph.errors.NNGraphError`, as ``GL``, ``PQ`` and ``UP`` refuse it.
 
     A NaN or an Inf is explained by what came before it: values that grew (the last finite one
-    at least twice the size of the first, or of the early level) overflowed, and the text says
-    to lower the learning rate; a jump straight from an ordinary value (or a first value that
-    is already NaN) did not, and the text says to check the data for NaN first (or a 0/0, a
-    log(0) in the loss). A validation loss that turns NaN beside a calm training loss of its
-    epoch (its twin: ``loss`` for ``val_loss``) is blamed on the validation data or its code,
-    as every other detector blames it: the weights have not diverged.
+    at least twice the size of the first) overflowed, and the text says to lower the learning
+    rate; a jump straight from an ordinary value (or a first value that is already NaN) did not,
+    and the text says to check the data for NaN first (or a 0/0, a log(0) in the loss). A
+    validation loss that turns NaN or Inf beside a calm training loss of its epoch (its twin:
+    ``loss`` for ``val_loss``) is blamed on the validation data or its code, as every other
+    detector blames it: the weights have most likely not diverged.
 
     It speaks once per blow-up of each name: a run whose loss keeps bouncing over the line and
     back (a learning rate far too high: 1e7, 0, 5e6, 0, ...) hears it once, not at every
     crossing. It speaks of that name again only after its values were back to normal (finite,
-    below ``threshold`` and below ``factor`` times the size of the first value or early level:
-    under every line it watches) for :data:`RECOVERED` (10) epochs in a row (logged evaluations
-    when it is used alone, without epoch numbers), and then blew up anew; or in a new fit
+    below ``threshold`` and below ``factor`` times the size of the first value: under every
+    line it watches) for :data:`RECOVERED` (10) epochs in a row (logged evaluations when it is
+    used alone, without epoch numbers), and then blew up anew; or in a new fit
     (:meth:`resume`, :meth:`restart`). A NaN or an Inf that came suddenly (not from
     values that grew: a NaN in the data) is no blow-up: it is said again after one value back
     to normal, as before.
@@ -146,8 +138,6 @@ class Divergence(Detector):
     def _reset(self) -> None:
         # per name: the first finite nonzero value, and whether it was the first value logged
         self._first: dict[str, tuple[float, bool]] = {}
-        self._early: dict[str, list[float]] = {}  # per name: the values of its early level
-        self._blew_up: set[str] = set()  # the names whose early level is complete
         # per validation name watched: its training twin's values in this epoch (the epoch, their
         # sum and count, the name logged), and the run's blow-ups of it (see _calm_training)
         twins = {name: train_twins(name) or held_out_twins(name) for name in self.metrics}
@@ -189,7 +179,8 @@ class Divergence(Detector):
             calm_training = self._calm_training(name, value, epoch)
             found = self._check_one(name, value, when)
             if found is not None and found[0] == "divergence.nonfinite" and calm_training:
-                found = "divergence.validation_not_finite", {**found[1], **calm_training}
+                said = {**found[1], **calm_training, "value": not_finite_text(value)}
+                found = "divergence.validation_not_finite", said
             holds = holds or found is not None
             self._follow_recovery(name, calm=found is None)
             if found is not None and name not in self._said:
@@ -251,71 +242,25 @@ class Divergence(Detector):
             return "divergence.nonfinite", {"value": str(value), "when": when, **self._cause(name)}
         self._last[name] = value
         self._finite[name] = self._finite.get(name, 0) + 1
-        found = self._over_a_line(name, value, when)
-        self._note_early(name, value, blown=found is not None)
-        return found
-
-    def _over_a_line(self, name: str, value: float, when: str) -> tuple[str, dict[str, Any]] | None:
         if self.threshold is not None and value > self.threshold:
             return "divergence.threshold", {
                 "value": value,
                 "threshold": self.threshold,
                 "when": when,
             }
-        if self.factor is None or name not in self._first:
-            return None
-        level, counted = self._level(name)
-        ratio = value / level  # a value below 0 never blows up: it only improves
-        if ratio <= self.factor:
-            return None
-        first, was_first = self._first[name]
-        fields = {"value": value, "first": first, "ratio": ratio, "times": _times(ratio)}
-        if counted > 1:  # the first value was no typical one: the early level says it
-            return "divergence.factor_early", {**fields, "early": level, "n": counted, "when": when}
-        plain = was_first and first > 0  # "times its first value" says it all
-        return "divergence.factor" if plain else "divergence.factor_size", {**fields, "when": when}
-
-    def _level(self, name: str) -> tuple[float, int]:
-        """The size growth of ``name`` is measured against, and how many values it stands for
-        (1: its first finite nonzero value): the median of its first :data:`EARLY` finite
-        values (of the first 1, 3, 5, 7 or 9 there are), where that is larger than the size
-        of its first nonzero value. One squared error of a model that fits well (a chi-square
-        value) is below a hundredth of its mean one time in twelve, and a loss logged for each
-        sample or batch has its first value no more typical than any other: its later values
-        are often 100 times it. A loss that falls from its first value keeps that value as its level, and so does
-        one that rose at every value so far: it is growing, from where it started.
-
-            >>> d = Divergence()
-            >>> for value in (0.01, 0.3, 0.8, 0.1, 0.5):  # a squared error of 0.01 first
-            ...     _ = d.update(loss=value)
-            >>> d._level("loss")
-            (0.3, 5)
-            >>> growing = Divergence()
-            >>> for value in (1.0, 1.5, 2.3, 3.4, 5.1):
-            ...     _ = growing.update(loss=value)
-            >>> growing._level("loss")
-            (1.0, 1)
-        """
-        first = abs(self._first[name][0])
-        early = self._early.get(name, [])
-        counted = len(early) - (len(early) + 1) % 2  # an odd count: the median is one value
-        rising = all(before < after for before, after in itertools.pairwise(early))
-        if counted > 1 and not rising and statistics.median(early[:counted]) > first:
-            return statistics.median(early[:counted]), counted
-        return first, 1
-
-    def _note_early(self, name: str, value: float, *, blown: bool) -> None:
-        """Keep ``value`` among the first values of ``name`` that make its early level (see
-        :meth:`_level`): up to :data:`EARLY` of them, none from a blow-up on (a value over a
-        line, or :data:`BLOWN_UP` times the level): values of a loss that blew up are no
-        level to measure growth against, even where it settles far above its start."""
-        early = self._early.setdefault(name, [])
-        if name in self._blew_up or len(early) >= EARLY:
-            return
-        if blown or (name in self._first and value > BLOWN_UP * self._level(name)[0]):
-            self._blew_up.add(name)
-            return
-        early.append(value)
+        if self.factor is not None and name in self._first:
+            first, was_first = self._first[name]
+            ratio = value / abs(first)  # a value below 0 never blows up: it only improves
+            if ratio > self.factor:
+                plain = was_first and first > 0  # "times its first value" says it all
+                return "divergence.factor" if plain else "divergence.factor_size", {
+                    "value": value,
+                    "first": first,
+                    "ratio": ratio,
+                    "times": _times(ratio),
+                    "when": when,
+                }
+        return None
 
     def _cause(self, name: str) -> dict[str, Any]:
         """What a NaN or an Inf of ``name`` came from, as the text's ``cause`` (and ``last``,
@@ -344,8 +289,8 @@ class Divergence(Detector):
         last = self._last.get(name)
         if last is None:
             return False
-        level = self._level(name)[0] if name in self._first else abs(last)
-        return last >= GREW * level and last > 0
+        first = self._first.get(name, (last, True))[0]
+        return last >= GREW * abs(first) and last > 0
 
 
 def _when(step: float, epoch: int | None) -> str:

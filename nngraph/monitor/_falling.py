@@ -18,6 +18,11 @@ The values after the worst one (the ``peak``) have fallen again when
   them (at least 3) still fall along their own line by more than ``FALLING`` standard
   errors: still falling now, not back on a level (a bump that crept back, then flat).
 
+:func:`clear_fall` asks the latest half of its values to fall too (by a third of the whole
+line's pace, as a recovery's later part must, see :mod:`~nngraph.monitor._recovering`): a
+loss that settled onto a level (chance, 2.34 -> ln 10 in a few epochs, then flat) fell
+clearly at first, and no longer.
+
 Checked on the sweep s46 curves: the warm-ups of ``c16`` (2.37 -> 1.36 in 6 epochs) and
 the SGDR and step-LR stops (0.79 -> 0.60 in 16 epochs); not on a loss at chance level with
 0.3% noise, nor on one that creeps, overfits or sits on a plateau after its best.
@@ -32,6 +37,7 @@ the SGDR and step-LR stops (0.79 -> 0.60 in 16 epochs); not on a loss at chance 
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 from collections.abc import Sequence
@@ -39,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nngraph.monitor._pace import STEADY
-from nngraph.monitor._recovering import BACK, FALLING, GAVE_BACK, LATEST_PART, _line
+from nngraph.monitor._recovering import BACK, FALLING, GAVE_BACK, LATEST_PART, STILL, _line
 from nngraph.monitor._recovering import _noise as _step_noise
 
 __all__ = [
@@ -51,6 +57,7 @@ __all__ = [
     "clear_fall",
     "dropped",
     "falling_again",
+    "latest_rebound",
     "rebound",
 ]
 
@@ -113,6 +120,13 @@ def rebound(values: Sequence[tuple[int, float]], *, higher: bool = False) -> Reb
     return Rebound(values[peak_at][0], values[peak_at][1], values[-1][1], sign * since[lowest])
 
 
+@functools.lru_cache(maxsize=16)
+def latest_rebound(values: tuple[tuple[int, float], ...], higher: bool = False) -> Rebound | None:
+    """:func:`rebound` of the same ``values`` worked out once: Patience reads it several times
+    in one evaluation (its reading is made each time a rule asks for it)."""
+    return rebound(values, higher=higher)
+
+
 def falling_again(
     latest: Sequence[tuple[int, float]],
     best: tuple[int, float],
@@ -162,17 +176,24 @@ def _clear(values: list[float], noise: float, errors: float) -> float:
 def clear_fall(values: Sequence[float]) -> float:
     """How much ``values`` (oldest first, at least 3) fall per evaluation along their
     least-squares line, where that is more than ``STEADY`` standard errors (none taken
-    smaller than their noise gives it); else 0. A slow learner whose values wobble by more
-    than they fall per epoch has few new bests, but a clear line.
+    smaller than their noise gives it) and the line through their latest half (at least 3)
+    still falls by at least ``STILL`` (a third) of that; else 0. A slow learner whose
+    values wobble by more than they fall per epoch has few new bests, but a clear line; a
+    loss that settled onto a level (2.34 -> ln 10, then flat) fell at first, and no longer.
 
         >>> round(clear_fall([0.93 - 0.001 * e + 0.003 * (-1) ** e for e in range(21)]), 4)
         0.001
         >>> clear_fall([2.3 + 0.007 * (-1) ** e for e in range(21)])
         0.0
+        >>> clear_fall([2.34 - 0.01 * e for e in range(4)] + [2.3026] * 17)  # settled
+        0.0
     """
+    values = list(values)
     if len(values) < 3 or not all(math.isfinite(v) for v in values):
         return 0.0
-    return _clear(list(values), _noise(list(values)), STEADY)
+    latest = values[len(values) // 2 :] if len(values) >= 6 else values[-3:]
+    fall = _clear(values, _noise(values), STEADY)
+    return fall if _line(latest)[0] >= STILL * fall else 0.0
 
 
 def dropped(values: Sequence[float], drop: float) -> bool:

@@ -18,7 +18,7 @@ from nngraph.monitor._falling import (
     clear_fall,
     dropped,
     falling_again,
-    rebound,
+    latest_rebound,
 )
 from nngraph.monitor._names import (
     Mode,
@@ -424,7 +424,7 @@ class Patience(Detector):
         untold = self._seen_name is not None and self._seen_at != self.epoch
         untold = untold and not math.isfinite(value) and math.isfinite(self._seen_now)
         start = max(self._first_epoch, self._resumed_at)  # since the first value, or resume()
-        again = rebound(self._latest[-(self.epoch - start + 1) :], higher=self.mode == "max")
+        again = latest_rebound(self._latest[-(self.epoch - start + 1) :], self.mode == "max")
         return Seen(
             self.metric,
             self.mode,

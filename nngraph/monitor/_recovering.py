@@ -219,11 +219,16 @@ def _line(values: list[float]) -> tuple[float, float, float]:
 
         >>> [round(x, 4) for x in _line([1.0, 0.9, 0.8, 0.7, 0.6])]
         [0.1, 0.0, 0.0]
+        >>> _line([1e200, 1e190, 1e180])[0] > 0  # finite values of any size: no OverflowError
+        True
     """
     n = len(values)
+    # fitted in units of a power of 2 near the largest size (exact): squares of 1e200 overflow
+    scale = math.ldexp(1.0, math.frexp(max(abs(v) for v in values))[1] - 1)
+    values = [v / scale for v in values]
     middle, mean = (n - 1) / 2, sum(values) / n
     spread = sum((i - middle) ** 2 for i in range(n))
     slope = sum((i - middle) * (v - mean) for i, v in enumerate(values)) / spread
     residual = sum((v - mean - slope * (i - middle)) ** 2 for i, v in enumerate(values))
     noise = math.sqrt(residual / (n - 2))
-    return -slope, noise / math.sqrt(spread), noise
+    return -slope * scale, noise / math.sqrt(spread) * scale, noise * scale

@@ -117,9 +117,8 @@ def classroom(metric: str = "val_loss", mode: Mode = "auto", patience: int = 20)
     For a loss or an error (lower is better, as ``mode="auto"`` reads the name):
 
     - ``Divergence(factor=100)``: stop at the first NaN/Inf loss, or at a loss 100 times the
-      size of its first nonzero value, or of its early level (see :class:`Divergence`: a loss
-      logged per sample may start at one lucky, tiny value) (a learning rate far too high blows
-      the loss up to 1e13 long before it overflows); nothing useful happens after it, and the message says what to try (smaller
+      size of its first nonzero value (a learning rate far too high blows the loss up to 1e13 long before it
+      overflows); nothing useful happens after it, and the message says what to try (smaller
       learning rate). A loss that keeps bouncing over the line and back is said once, not at
       every crossing (see :class:`Divergence`). It watches every name of the loss the Monitor
       recognises (``loss``, ``train_loss``, ``train/loss``, ``val_loss``, ``valid_loss``,

@@ -344,3 +344,18 @@ def test_pq_still_calls_a_rise_from_0_without_a_blow_up_memorising() -> None:
         pq.update(epoch, loss=train, val_loss=val)
     assert pq.events[-1].message_id == "pq.from_zero"
     assert "memorise" in pq.events[-1].message
+
+
+# a learning rate just above the stability limit (minibatch SGD, review finding 1): the loss
+# bounces up and down at first, then grows tenfold an epoch
+BOUNCES_THEN_BLOWS_UP = [1088, 5342, 8332, 2054, 8631, 81840, 273700, 410600, 1458000]
+
+
+def test_a_loss_that_bounces_before_blowing_up_stops_at_100_times_its_first_value() -> None:
+    """Its first values are part of the blow-up: growth is measured from the first value, so
+    the run stops at 273,700 (252 times 1,088), not two epochs and a million later."""
+    divergence = ng.detectors.Divergence()
+    said = [divergence.update(e, loss=v) for e, v in enumerate(BOUNCES_THEN_BLOWS_UP, 1)]
+    fired = [event for event in said if event is not None]
+    assert [(event.epoch, event.message_id) for event in fired] == [(7, "divergence.factor")]
+    assert "252 times its first value (1088)" in fired[0].message

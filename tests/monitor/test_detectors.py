@@ -430,9 +430,26 @@ def test_divergence_blames_a_nan_validation_loss_beside_a_calm_training_loss_on_
     (event,) = mon.events
     assert (event.detector, event.epoch) == ("Divergence(factor=100)", 35) and mon.should_stop
     assert event.message_id == "divergence.validation_not_finite"
-    words = {"en": "the weights have not diverged", "pl": "wagi się nie rozbiegły"}
+    words = {
+        "en": "so the weights have most likely not diverged: the validation data (NaN in",
+        "pl": "więc wagi najpewniej się nie rozbiegły: przyczyną są raczej dane walidacyjne (NaN w",
+    }
     assert words[language] in event.message and "0.1029" in event.message.replace(",", ".")
     assert "learning rate" not in event.message and "współczynnik" not in event.message
+
+
+@pytest.mark.parametrize(("bad", "word"), [(math.inf, "inf"), (math.nan, "NaN")])
+def test_divergence_names_the_validation_value_it_blames_as_it_is(bad: float, word: str) -> None:
+    """Review s46, finding 7: an infinite validation loss was blamed on "a NaN in its inputs";
+    a calm training mean makes diverged weights unlikely, not impossible (BatchNorm)."""
+    d = Divergence()
+    for epoch in range(1, 6):
+        d.update(epoch, loss=1.0 / epoch, val_loss=bad if epoch == 5 else 1.2 / epoch)
+    (event,) = d.events
+    assert event.message_id == "divergence.validation_not_finite"
+    assert f"validation loss became {word} at step 5" in event.message
+    assert f"({word} in its inputs" in event.message
+    assert "most likely not diverged" in event.message
 
 
 @pytest.mark.parametrize(
