@@ -109,7 +109,7 @@ def rebound(values: Sequence[tuple[int, float]], *, higher: bool = False) -> Reb
     m = len(since)
     if m < AGAIN_MIN:
         return None
-    noise = _noise(signed)
+    noise = _curve_noise(signed)
     fall = _clear(since, noise, STEADY)
     if fall * (m - 1) <= FELL * max(abs(signed[peak_at]), abs(since[-1])):
         return None
@@ -192,7 +192,7 @@ def clear_fall(values: Sequence[float]) -> float:
     if len(values) < 3 or not all(math.isfinite(v) for v in values):
         return 0.0
     latest = values[len(values) // 2 :] if len(values) >= 6 else values[-3:]
-    fall = _clear(values, _noise(values), STEADY)
+    fall = _clear(values, _curve_noise(values), STEADY)
     return fall if _line(latest)[0] >= STILL * fall else 0.0
 
 
@@ -208,12 +208,12 @@ def dropped(values: Sequence[float], drop: float) -> bool:
     return drop > STEADY * _step_noise(list(values))
 
 
-def _noise(values: list[float]) -> float:
+def _curve_noise(values: list[float]) -> float:
     """How far one of ``values`` lies from the smooth curve they follow, as a standard
     deviation, from the median size of their second differences (0.6745 * sqrt(6) times it
     for independent noise): a steady fall, and a single bend, barely move it.
 
-        >>> round(_noise([1.0, 0.9, 0.8, 0.7, 0.6]), 6), round(_noise([0.5, 0.6] * 5), 4)
+        >>> round(_curve_noise([1.0, 0.9, 0.8, 0.7, 0.6]), 6), round(_curve_noise([0.5, 0.6] * 5), 4)
         (0.0, 0.1211)
     """
     second = [abs(a - 2 * b + c) for a, b, c in zip(values, values[1:], values[2:], strict=False)]
