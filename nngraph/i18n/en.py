@@ -1081,6 +1081,30 @@ MESSAGES: dict[str, str] = {
         "BatchNorm normalises each batch with its own statistics and updates its running"
         " statistics with the validation data"
     ),
+    # a loss under a cross-entropy's name that falls below 0 without bound
+    # (nngraph/monitor/_negative_loss.py): _maybe for a name that may be another loss
+    "monitor.warn.negative_loss": (
+        "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
+        " ({start:.4g} {epochs} epochs ago, {now:.4g} now), but a cross-entropy is never below"
+        " 0, so {name!r} is not given what it expects. Most often this is nn.NLLLoss"
+        " (F.nll_loss) given raw scores: it expects log-probabilities and only takes the right"
+        " class's value, negated, so on raw scores training pushes that score up without end."
+        " Add F.log_softmax(scores, dim=1) (or nn.LogSoftmax(dim=1) as the last layer) before"
+        " it, or give the raw scores to nn.CrossEntropyLoss, which applies log-softmax itself."
+        " ng.trace(model, x, loss=...).health() names the layer that feeds the loss"
+    ),
+    "monitor.warn.negative_loss_maybe": (
+        "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
+        " ({start:.4g} {epochs} epochs ago, {now:.4g} now). If {name!r} is a classification"
+        " loss (nn.NLLLoss, F.nll_loss or a cross-entropy), it can never be below 0: most likely"
+        " nn.NLLLoss is given raw scores. It expects log-probabilities and only takes the right"
+        " class's value, negated, so on raw scores training pushes that score up without end."
+        " Add F.log_softmax(scores, dim=1) (or nn.LogSoftmax(dim=1) as the last layer) before"
+        " it, or give the raw scores to nn.CrossEntropyLoss, which applies log-softmax itself;"
+        " ng.trace(model, x, loss=...).health() names the layer that feeds the loss. A loss that"
+        " may be below 0 (a Gaussian NLL, a negative ELBO, a loss of your own) is fine: then"
+        " ignore this"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
         " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"

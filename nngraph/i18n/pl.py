@@ -1131,6 +1131,32 @@ MESSAGES: dict[str, str] = {
         "BatchNorm normalizuje każdą partię jej własnymi statystykami i aktualizuje statystyki"
         " bieżące danymi walidacyjnymi"
     ),
+    # strata pod nazwą entropii krzyżowej, która spada poniżej 0 bez ograniczenia
+    # (nngraph/monitor/_negative_loss.py): _maybe dla nazwy, która może być inną stratą
+    "monitor.warn.negative_loss": (
+        "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
+        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}), a entropia krzyżowa"
+        " nigdy nie jest ujemna, więc ta strata nie dostaje tego, czego oczekuje. Najczęściej to"
+        " nn.NLLLoss (F.nll_loss) na surowych wynikach (logitach): oczekuje ona logarytmów"
+        " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
+        " na surowych wynikach trening podbija ten wynik bez końca. Dodaj przed nią"
+        " F.log_softmax(scores, dim=1) (albo nn.LogSoftmax(dim=1) jako ostatnią warstwę) albo"
+        " podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax."
+        " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie"
+    ),
+    "monitor.warn.negative_loss_maybe": (
+        "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
+        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}). Jeśli to strata"
+        " klasyfikacji (nn.NLLLoss, F.nll_loss albo entropia krzyżowa), nigdy nie jest ujemna:"
+        " najpewniej nn.NLLLoss dostaje surowe wyniki (logity). Oczekuje ona logarytmów"
+        " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
+        " na surowych wynikach trening podbija ten wynik bez końca. Dodaj przed nią"
+        " F.log_softmax(scores, dim=1) (albo nn.LogSoftmax(dim=1) jako ostatnią warstwę) albo"
+        " podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax;"
+        " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie. Strata,"
+        " która może być ujemna (gaussowska NLL, ujemne ELBO, twoja własna), jest w porządku:"
+        " wtedy pomiń to ostrzeżenie"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
