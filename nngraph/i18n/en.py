@@ -1512,6 +1512,22 @@ MESSAGES: dict[str, str] = {
         " (ReLU units that output nothing but 0 ever again), and more epochs rarely mend it:"
         " scale the inputs or lower the learning rate, then train again from new weights."
     ),
+    # a validation loss that never beat chance while the training loss fell: the labels may not
+    # match the inputs (nngraph/monitor/_never_improved.py, guessed_labels)
+    "monitor.chance.labels": (
+        "If {metric} is a cross-entropy, it never got clearly below the chance level: its best,"
+        " {best:.4g}, is about ln {k} = {ln:.4g}, the loss of guessing among {k} classes, while"
+        " {train} fell to {train_now:.4g}. The model learns its training labels by heart and"
+        " nothing that carries over to new data (a model that overfits first gets better on new"
+        " data). Most likely the labels do not match the inputs: x and y shuffled separately, or"
+        " the validation labels in another order than their inputs. Check a few examples and"
+        " their labels by hand; if they match, the inputs may carry nothing about the labels."
+    ),
+    # before GL's, PQ's, UP's or Patience's words on memorising, where the validation loss never
+    # beat chance (nngraph/monitor/_chance_aside.py); {labels} is monitor.chance.labels
+    "monitor.aside.labels_first": (
+        "This may not be overfitting. {labels} What the curves show: {message}"
+    ),
     "monitor.aside.accuracy_rose": (
         "Yet {acc} rose after epoch {epoch}: {then:.4g} then, {peak:.4g} at its highest (epoch"
         " {peak_epoch}), {now:.4g} now: the model got more answers right while it grew"
@@ -1894,6 +1910,15 @@ MESSAGES: dict[str, str] = {
         "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"
         " {metric}: the model fits its training data but does not generalise to new data (too"
         " little data or too big a model). Keep the best weights (restore_best)."
+    ),
+    "monitor.patience.reading.memorising_chance": (
+        "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"
+        " {metric}, whose best is about ln {k} = {ln:.4g}, the loss of guessing among {k}"
+        " classes: if it is a cross-entropy, the model learns its training labels by heart but"
+        " nothing that carries over to new data (a model that overfits first gets better on new"
+        " data). Most likely the labels do not match the inputs: x and y shuffled separately, or"
+        " the validation labels in another order than their inputs. Check a few examples and"
+        " their labels by hand; if they match, the inputs may carry nothing about the labels."
     ),
     "monitor.patience.reading.unstable": (
         "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first): training"
