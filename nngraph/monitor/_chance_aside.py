@@ -10,7 +10,8 @@ readings that blame the model get the likely cause in front (see
 
     >>> from nngraph.monitor import Monitor, detectors
     >>> mon = Monitor(detectors=[detectors.GL(5)], display=False)
-    >>> for epoch, (loss, val) in enumerate([(1.1, 1.11), (1.0, 1.12), (0.95, 1.14), (0.9, 1.17)], 1):
+    >>> curve = [(1.1, 1.11), (1.05, 1.11), (1.0, 1.12), (0.98, 1.12), (0.95, 1.13), (0.9, 1.17)]
+    >>> for epoch, (loss, val) in enumerate(curve, 1):
     ...     mon.log(epoch, loss=loss, val_loss=val)
     >>> mon.events[0].message[:62]
     'This may not be overfitting. If validation loss is a cross-ent'
@@ -29,7 +30,13 @@ from nngraph.monitor._history import Series
 from nngraph.monitor._names import nice_name
 from nngraph.monitor._never_improved import Seen, guessed_labels, labels_text
 
-__all__ = ["labels_first"]
+__all__ = ["SEEN", "labels_first"]
+
+#: Validation values needed before a loss is said never to have beaten chance: GL may fire at
+#: epoch 2 on noise, before a run that learns has moved (a loss in noise of 15% of its size, at
+#: ln 8 by chance, read so at epoch 3 in a simulated run); shuffled labels made GL fire at
+#: epochs 6 to 11.
+SEEN = 5
 
 #: The readings that blame a rising or flat validation loss on the model (memorising, no
 #: reading): not those of unstable training, nor Patience's never-improved and barely-moved
@@ -46,23 +53,27 @@ _READINGS = frozenset(
 def labels_first(det: Detector, event: Event, series: Mapping[str, Series]) -> Event | None:
     """``event`` of ``det`` with the sentences that say its validation loss never got better
     than chance and the labels may not match the inputs in front, where the numbers say so
-    (see the module docstring); None otherwise."""
+    (see the module docstring; at least :data:`SEEN` validation values by then); None
+    otherwise."""
     if event.message_id not in _READINGS or getattr(det, "mode", "min") != "min":
         return None
     train = det._train_name
     loss, twin = series.get(det.metric), series.get(train) if train else None
     if loss is None or twin is None or not math.isfinite(det.best):
         return None
-    first = next((v for v in loss.values.tolist() if math.isfinite(v)), math.nan)
+    seen = [v for e, v in zip(loss.epochs.tolist(), loss.values.tolist(), strict=True)
+            if e <= event.epoch and math.isfinite(v)]  # fmt: skip
+    if len(seen) < SEEN:
+        return None
     now = [v for e, v in zip(twin.epochs.tolist(), twin.values.tolist(), strict=True)
            if e == event.epoch and math.isfinite(v)]  # fmt: skip
-    if not now or not math.isfinite(first):
+    if not now:
         return None
     train_now = sum(now) / len(now)
-    k = guessed_labels(det.metric, det.best, first, train_now)
+    k = guessed_labels(det.metric, det.best, seen[0], train_now)
     if k is None:
         return None
-    seen = Seen(det.metric, "min", math.nan, det.best, train, train_now=train_now)
-    said = labels_text(seen, k, nice_name(train) if train else "")
+    what = Seen(det.metric, "min", math.nan, det.best, train, train_now=train_now)
+    said = labels_text(what, k, nice_name(train) if train else "")
     text = message("monitor.aside.labels_first", labels=said, message=event.message)
     return dataclasses.replace(event, message=text)
