@@ -1517,7 +1517,7 @@ MESSAGES: dict[str, str] = {
     "monitor.chance.labels": (
         "If {metric} is a cross-entropy, it never got clearly below the chance level: its best,"
         " {best:.4g}, is about ln {k} = {ln:.4g}, the loss of guessing among {k} classes, while"
-        " {train} fell to {train_now:.4g}. The model learns its training labels by heart and"
+        " {train} fell to {train_now:.4g}. The model learns its training labels by heart but"
         " nothing that carries over to new data (a model that overfits first gets better on new"
         " data). Most likely the labels do not match the inputs: x and y shuffled separately, or"
         " the validation labels in another order than their inputs. Check a few examples and"
