@@ -65,12 +65,13 @@ def labels_first(det: Detector, event: Event, series: Mapping[str, Series]) -> E
             if e <= event.epoch and math.isfinite(v)]  # fmt: skip
     if len(seen) < SEEN:
         return None
-    now = [v for e, v in zip(twin.epochs.tolist(), twin.values.tolist(), strict=True)
-           if e == event.epoch and math.isfinite(v)]  # fmt: skip
-    if not now:
+    points = list(zip(twin.epochs.tolist(), twin.values.tolist(), strict=True))
+    now = [v for e, v in points if e == event.epoch and math.isfinite(v)]
+    started = [v for e, v in points if e == points[0][0] and math.isfinite(v)]
+    if not now or not started:
         return None
-    train_now = sum(now) / len(now)
-    k = guessed_labels(det.metric, det.best, seen[0], train_now)
+    train_now, train_first = sum(now) / len(now), sum(started) / len(started)
+    k = guessed_labels(det.metric, det.best, seen[0], train_now, train_first)
     if k is None:
         return None
     what = Seen(det.metric, "min", math.nan, det.best, train, train_now=train_now)

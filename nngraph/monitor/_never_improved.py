@@ -86,6 +86,10 @@ LEARNED = 0.05
 #: a model sure of its guesses from the first epoch (shuffled validation labels, 3 classes:
 #: 1.133 at its best, 3.1% above ln 3).
 ABOVE_CHANCE = 0.05
+#: ... beside a training loss whose first value lay within this part of ``ln k``: a model that
+#: guesses on labels it cannot learn yet (shuffled labels: 0.4% to 4.9% above ln k in the
+#: first epoch of 8 real runs; the validation labels alone shuffled: 1.3% below).
+STARTED = 0.08
 #: Words of a metric's name that say it may be a cross-entropy (``val_loss``, ``val_nll``).
 _ENTROPY_WORDS = frozenset({"loss", "nll", "ce", "bce", "xent", "entropy", "crossentropy"})
 
@@ -208,7 +212,7 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
         if moved < 0:
             return "chance", chance
     if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
-        k = guessed_labels(seen.metric, seen.best, seen.best, seen.train_now)
+        k = guessed_labels(seen.metric, seen.best, seen.best, seen.train_now, seen.train_first)
         if k is not None and seen.mode == "min":  # it never learned from them: the labels?
             return "memorising_chance", {"k": k, "ln": math.log(k)}
         return "memorising", {}
@@ -225,26 +229,34 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     return "unknown", {}
 
 
-def guessed_labels(metric: str, best: float, first: float, train_now: float) -> int | None:
+def guessed_labels(
+    metric: str, best: float, first: float, train_now: float, train_first: float
+) -> int | None:
     """The number of classes ``k`` where the validation loss ``metric`` (a cross-entropy by its
     name) never got clearly below ``ln k``, the loss of guessing (its ``best`` within
-    :data:`CHANCE` of it, or up to :data:`ABOVE_CHANCE` above), nor clearly below its ``first`` value (by less than
-    :data:`LEARNED` of it), while its training twin fell to ``train_now``, clearly below both (by more
-    than ``RISE`` of them, as :func:`clearly_better`): the model learns its training labels by heart
-    and nothing that carries over to new data, which is what labels that do not match their
-    inputs look like (x and y shuffled separately). None otherwise.
+    :data:`CHANCE` of it, or up to :data:`ABOVE_CHANCE` above), nor clearly below its
+    ``first`` value (by less than :data:`LEARNED` of it), while its training twin started
+    there too (``train_first`` within :data:`STARTED` of ``ln k``: a classifier that guesses)
+    and fell to ``train_now``, clearly below both (by more than ``RISE`` of them, as
+    :func:`clearly_better`): the model learns its training labels by heart but nothing that
+    carries over to new data, which is what labels that do not match their inputs look like
+    (x and y shuffled separately). None otherwise.
 
     A model that overfits first gets better on new data: its best lies clearly below its first
     value, or below the chance level. One that does not learn at all keeps its training loss
-    at chance too (see ``patience.near_chance``).
+    at chance too (see ``patience.near_chance``). A regression loss named ``val_loss`` that
+    overfits from its first epoch may sit near some ``ln k`` by chance; its training loss
+    rarely starts at that same level too.
 
-        >>> guessed_labels("val_loss", 1.109, 1.134, 0.57)  # 3 classes, shuffled labels
+        >>> guessed_labels("val_loss", 1.109, 1.134, 0.57, 1.137)  # 3 classes, shuffled labels
         3
-        >>> guessed_labels("val_loss", 0.2239, 0.2239, 0.002) is None  # it learned first
+        >>> guessed_labels("val_loss", 0.2239, 0.2239, 0.002, 0.45) is None  # it learned first
         True
-        >>> guessed_labels("val_loss", 1.109, 1.134, 1.08) is None  # training at chance too
+        >>> guessed_labels("val_loss", 1.109, 1.134, 1.08, 1.137) is None  # training at chance
         True
-        >>> guessed_labels("val_mse", 1.109, 1.134, 0.57) is None  # no cross-entropy
+        >>> guessed_labels("val_loss", 1.109, 1.134, 0.57, 1.6) is None  # it did not start there
+        True
+        >>> guessed_labels("val_mse", 1.109, 1.134, 0.57, 1.137) is None  # no cross-entropy
         True
     """
     if not (is_validation(metric) and may_be_entropy(metric) and math.isfinite(train_now)):
@@ -252,7 +264,10 @@ def guessed_labels(metric: str, best: float, first: float, train_now: float) -> 
     k = chance_classes(best) or _just_above_chance(best)
     if k is None or not best >= (1 - LEARNED) * first:
         return None
-    return k if train_now < (1 - RISE) * min(best, math.log(k)) else None
+    ln = math.log(k)
+    if not abs(train_first - ln) <= STARTED * ln:
+        return None
+    return k if train_now < (1 - RISE) * min(best, ln) else None
 
 
 def _just_above_chance(value: float) -> int | None:

@@ -132,3 +132,12 @@ def test_the_polish_text_says_it_too() -> None:
     mon = _run("shuffled")
     assert mon.events[0].message.startswith("To może nie być przeuczenie. Jeśli")
     assert all("etykiety nie pasują do danych wejściowych" in e.message for e in mon.events)
+
+
+def test_a_regression_loss_near_ln_2_by_chance_whose_training_loss_started_elsewhere() -> None:
+    """A mean squared error logged as val_loss that overfits from its first epoch, at 0.70 (ln 2
+    is 0.693): its training loss started at 1.3, no classifier's guess."""
+    mon = Monitor(display=False)
+    for epoch in range(1, 30):
+        mon.log(epoch, loss=0.2 + 1.1 * 0.8**epoch, val_loss=0.70 + 0.004 * epoch)
+    assert mon.events and all(LABELS not in event.message for event in mon.events)
