@@ -1081,6 +1081,30 @@ MESSAGES: dict[str, str] = {
         "BatchNorm normalises each batch with its own statistics and updates its running"
         " statistics with the validation data"
     ),
+    # a loss under a cross-entropy's name that falls below 0 without bound
+    # (nngraph/monitor/_negative_loss.py): _maybe for a name that may be another loss
+    "monitor.warn.negative_loss": (
+        "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
+        " ({start:.4g} {epochs} epochs ago, {now:.4g} now), but a cross-entropy is never below"
+        " 0, so {name!r} is not given what it expects. Most often this is nn.NLLLoss"
+        " (F.nll_loss) given raw scores: it expects log-probabilities and only takes the right"
+        " class's value, negated, so on raw scores training pushes that score up without end."
+        " Add F.log_softmax(scores, dim=1) (or nn.LogSoftmax(dim=1) as the last layer) before"
+        " it, or give the raw scores to nn.CrossEntropyLoss, which applies log-softmax itself."
+        " ng.trace(model, x, loss=...).health() names the layer that feeds the loss"
+    ),
+    "monitor.warn.negative_loss_maybe": (
+        "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
+        " ({start:.4g} {epochs} epochs ago, {now:.4g} now). If {name!r} is a classification"
+        " loss (nn.NLLLoss, F.nll_loss or a cross-entropy), it can never be below 0: most likely"
+        " nn.NLLLoss is given raw scores. It expects log-probabilities and only takes the right"
+        " class's value, negated, so on raw scores training pushes that score up without end."
+        " Add F.log_softmax(scores, dim=1) (or nn.LogSoftmax(dim=1) as the last layer) before"
+        " it, or give the raw scores to nn.CrossEntropyLoss, which applies log-softmax itself;"
+        " ng.trace(model, x, loss=...).health() names the layer that feeds the loss. A loss that"
+        " may be below 0 (a Gaussian NLL, a negative ELBO, a loss of your own) is fine: then"
+        " ignore this"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
         " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"
@@ -1488,6 +1512,22 @@ MESSAGES: dict[str, str] = {
         " (ReLU units that output nothing but 0 ever again), and more epochs rarely mend it:"
         " scale the inputs or lower the learning rate, then train again from new weights."
     ),
+    # a validation loss that never beat chance while the training loss fell: the labels may not
+    # match the inputs (nngraph/monitor/_never_improved.py, guessed_labels)
+    "monitor.chance.labels": (
+        "If {metric} is a cross-entropy, it never got clearly below the chance level: its best,"
+        " {best:.4g}, is about ln {k} = {ln:.4g}, the loss of guessing among {k} classes, while"
+        " {train} fell to {train_now:.4g}. The model learns its training labels by heart but"
+        " nothing that carries over to new data (a model that overfits first gets better on new"
+        " data). Most likely the labels do not match the inputs: x and y shuffled separately, or"
+        " the validation labels in another order than their inputs. Check a few examples and"
+        " their labels by hand; if they match, the inputs may carry nothing about the labels."
+    ),
+    # before GL's, PQ's, UP's or Patience's words on memorising, where the validation loss never
+    # beat chance (nngraph/monitor/_chance_aside.py); {labels} is monitor.chance.labels
+    "monitor.aside.labels_first": (
+        "This may not be overfitting. {labels} What the curves show: {message}"
+    ),
     "monitor.aside.accuracy_rose": (
         "Yet {acc} rose after epoch {epoch}: {then:.4g} then, {peak:.4g} at its highest (epoch"
         " {peak_epoch}), {now:.4g} now: the model got more answers right while it grew"
@@ -1870,6 +1910,15 @@ MESSAGES: dict[str, str] = {
         "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"
         " {metric}: the model fits its training data but does not generalise to new data (too"
         " little data or too big a model). Keep the best weights (restore_best)."
+    ),
+    "monitor.patience.reading.memorising_chance": (
+        "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"
+        " {metric}, whose best is about ln {k} = {ln:.4g}, the loss of guessing among {k}"
+        " classes: if it is a cross-entropy, the model learns its training labels by heart but"
+        " nothing that carries over to new data (a model that overfits first gets better on new"
+        " data). Most likely the labels do not match the inputs: x and y shuffled separately, or"
+        " the validation labels in another order than their inputs. Check a few examples and"
+        " their labels by hand; if they match, the inputs may carry nothing about the labels."
     ),
     "monitor.patience.reading.unstable": (
         "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first): training"

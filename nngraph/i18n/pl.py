@@ -1131,6 +1131,32 @@ MESSAGES: dict[str, str] = {
         "BatchNorm normalizuje każdą partię jej własnymi statystykami i aktualizuje statystyki"
         " bieżące danymi walidacyjnymi"
     ),
+    # strata pod nazwą entropii krzyżowej, która spada poniżej 0 bez ograniczenia
+    # (nngraph/monitor/_negative_loss.py): _maybe dla nazwy, która może być inną stratą
+    "monitor.warn.negative_loss": (
+        "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
+        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}), a entropia krzyżowa"
+        " nigdy nie jest ujemna, więc ta strata nie dostaje tego, czego oczekuje. Najczęściej to"
+        " nn.NLLLoss (F.nll_loss) na surowych wynikach (logitach): oczekuje ona logarytmów"
+        " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
+        " na surowych wynikach trening podbija ten wynik bez końca. Dodaj przed nią"
+        " F.log_softmax(scores, dim=1) (albo nn.LogSoftmax(dim=1) jako ostatnią warstwę) albo"
+        " podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax."
+        " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie"
+    ),
+    "monitor.warn.negative_loss_maybe": (
+        "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
+        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}). Jeśli to strata"
+        " klasyfikacji (nn.NLLLoss, F.nll_loss albo entropia krzyżowa), nigdy nie jest ujemna:"
+        " najpewniej nn.NLLLoss dostaje surowe wyniki (logity). Oczekuje ona logarytmów"
+        " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
+        " na surowych wynikach trening podbija ten wynik bez końca. Dodaj przed nią"
+        " F.log_softmax(scores, dim=1) (albo nn.LogSoftmax(dim=1) jako ostatnią warstwę) albo"
+        " podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax;"
+        " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie. Strata,"
+        " która może być ujemna (gaussowska NLL, ujemne ELBO, twoja własna), jest w porządku:"
+        " wtedy pomiń to ostrzeżenie"
+    ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
@@ -1566,6 +1592,24 @@ MESSAGES: dict[str, str] = {
         " kolejne epoki rzadko to naprawiają: przeskaluj dane wejściowe albo zmniejsz"
         " współczynnik uczenia i wytrenuj model od nowa, od nowych wag."
     ),
+    # strata walidacyjna, która nigdy nie była lepsza od zgadywania, choć strata treningowa
+    # spadła: etykiety mogą nie pasować do danych (nngraph/monitor/_never_improved.py)
+    "monitor.chance.labels": (
+        "Jeśli {metric} to entropia krzyżowa, to jej wartość nigdy nie była wyraźnie niższa niż"
+        " poziom zgadywania: najlepsza, {best:.4g}, leży blisko ln {k} = {ln:.4g}, czyli straty"
+        " zgadywania na chybił trafił spośród {k} klas, a {train} wynosi już {train_now:.4g}."
+        " Model zapamiętuje etykiety treningowe, ale nie uczy się niczego, co przenosi się na"
+        " nowe dane (model, który się przeucza, najpierw poprawia się na nowych danych). Najpewniej"
+        " etykiety nie pasują do danych wejściowych: x i y przetasowane osobno albo etykiety"
+        " walidacyjne w innej kolejności niż ich dane. Sprawdź ręcznie kilka przykładów i ich"
+        " etykiety; jeśli pasują, dane wejściowe mogą nic nie mówić o etykietach."
+    ),
+    # przed słowami GL, PQ, UP albo Patience o zapamiętywaniu, gdy strata walidacyjna nigdy nie
+    # była lepsza od zgadywania (nngraph/monitor/_chance_aside.py); {labels} to
+    # monitor.chance.labels
+    "monitor.aside.labels_first": (
+        "To może nie być przeuczenie. {labels} Co pokazują krzywe: {message}"
+    ),
     "monitor.aside.accuracy_rose": (
         "Jednak {acc} wzrosła po epoce {epoch}: {then:.4g} wtedy, najwyżej {peak:.4g} (epoka"
         " {peak_epoch}), {now:.4g} teraz: model częściej odpowiada dobrze, a zarazem jest coraz"
@@ -1977,6 +2021,16 @@ MESSAGES: dict[str, str] = {
         "Teraz {train} wynosi {train_now:.4g} (na początku {train_first:.4g}), a {metric}"
         " {value:.4g}: model dopasowuje się do danych treningowych, ale nie uogólnia na nowe"
         " dane (za mało danych albo za duży model). Zachowaj najlepsze wagi (restore_best)."
+    ),
+    "monitor.patience.reading.memorising_chance": (
+        "Teraz {train} wynosi {train_now:.4g} (na początku {train_first:.4g}), a {metric}"
+        " {value:.4g}, przy najlepszej wartości blisko ln {k} = {ln:.4g}, czyli straty"
+        " zgadywania na chybił trafił spośród {k} klas: jeśli to entropia krzyżowa, model"
+        " zapamiętuje etykiety treningowe, ale nie uczy się niczego, co przenosi się na nowe"
+        " dane (model, który się przeucza, najpierw poprawia się na nowych danych). Najpewniej"
+        " etykiety nie pasują do danych wejściowych: x i y przetasowane osobno albo etykiety"
+        " walidacyjne w innej kolejności niż ich dane. Sprawdź ręcznie kilka przykładów i ich"
+        " etykiety; jeśli pasują, dane wejściowe mogą nic nie mówić o etykietach."
     ),
     "monitor.patience.reading.unstable": (
         "{train} też się pogarsza (teraz {train_now:.4g}; na początku {train_first:.4g}):"

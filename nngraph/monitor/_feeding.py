@@ -31,6 +31,7 @@ from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._accuracy_aside import accuracy_aside
 from nngraph.monitor._cause_aside import not_reset_first
+from nngraph.monitor._chance_aside import labels_first
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
 from nngraph.monitor._names import is_validation, named_as_training
@@ -189,13 +190,15 @@ class DetectorFeeding:
         return [event for event, _ in told]
 
     def _with_asides(self, event: Event) -> Event:
-        """``event`` with what the other metrics add (see :func:`accuracy_aside`), and the
+        """``event`` with what the other metrics add (see :func:`accuracy_aside`; a validation
+        loss that never beat chance, see :func:`labels_first`, instead), and the
         cause of a blow-up that GradientWatch found already in front (see
         :func:`not_reset_first`), also in its detector's own list of events."""
         for det in self._detectors:
             if det.events and det.events[-1] is event:
-                aside = accuracy_aside(det, event, self.series)
-                said = event
+                said = labels_first(det, event, self.series)  # at chance: no accuracy aside
+                aside = None if said is not None else accuracy_aside(det, event, self.series)
+                said = said or event
                 if aside is not None:
                     said = dataclasses.replace(event, message=f"{event.message} {aside}")
                 said = not_reset_first(said, self._events)

@@ -54,6 +54,7 @@ from nngraph.monitor._names import (
     mode_warning,
     resolve_mode,
 )
+from nngraph.monitor._negative_loss import NegativeLoss
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
@@ -164,6 +165,7 @@ class Monitor(
         self._changes = ModelChanges()
         self._modes = ValidationModes()  # a validation without model.eval(): said once
         self._modes.watch(self._model)
+        self._negative = NegativeLoss()  # NLLLoss on raw scores: said once
         weakref.finalize(self, self._modes.stop)  # nothing left watching a forgotten monitor
         self._init_epochs()
         self._init_watching(follows=follows, classroom_set=detectors is None)
@@ -271,6 +273,8 @@ class Monitor(
             if series is None:
                 series = self.series[key] = Series(self.max_points)
             series.append(step_f, v, call=self._calls, epoch=epoch)
+        if (text := self._negative.at_log(self.series, values, epoch)) is not None:
+            warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = not self._evaluated_again and self._update_best(  # a repeat: the first counts
             step_f, best_epoch, values, (self._rows, self._row)

@@ -51,6 +51,8 @@ __all__ = [
     "chance_classes",
     "clearly_better",
     "far_better",
+    "guessed_labels",
+    "labels_text",
     "may_be_entropy",
     "not_finite_text",
     "reading",
@@ -76,6 +78,18 @@ NEAR_CHANCE = 0.1
 #: The class counts whose chance level is recognised: 2 to 10, CIFAR-100's and ImageNet's.
 #: (Above 10 the values ln k lie so close together that any number would match one.)
 CLASSES = (*range(2, 11), 100, 1000)
+#: A validation loss whose best lies less than this part below its first value learned nothing
+#: that carries over (shuffled labels, 3 classes: 1.134 at first, 1.109 at best, 2.2% lower;
+#: a model that overfits gets clearly lower first).
+LEARNED = 0.05
+#: ... and whose best lies at most this part above ``ln k`` never got better than chance either:
+#: a model sure of its guesses from the first epoch (shuffled validation labels, 3 classes:
+#: 1.133 at its best, 3.1% above ln 3).
+ABOVE_CHANCE = 0.05
+#: ... beside a training loss whose first value lay within this part of ``ln k``: a model that
+#: guesses on labels it cannot learn yet (shuffled labels: 0.4% to 4.9% above ln k in the
+#: first epoch of 8 real runs; the validation labels alone shuffled: 1.3% below).
+STARTED = 0.08
 #: Words of a metric's name that say it may be a cross-entropy (``val_loss``, ``val_nll``).
 _ENTROPY_WORDS = frozenset({"loss", "nll", "ce", "bce", "xent", "entropy", "crossentropy"})
 
@@ -198,6 +212,9 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
         if moved < 0:
             return "chance", chance
     if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
+        k = guessed_labels(seen.metric, seen.best, seen.best, seen.train_now, seen.train_first)
+        if k is not None and seen.mode == "min":  # it never learned from them: the labels?
+            return "memorising_chance", {"k": k, "ln": math.log(k)}
         return "memorising", {}
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
@@ -210,6 +227,74 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if not is_validation(seen.metric):  # the training metric itself never improved
         return "training", {}
     return "unknown", {}
+
+
+def guessed_labels(
+    metric: str, best: float, first: float, train_now: float, train_first: float
+) -> int | None:
+    """The number of classes ``k`` where the validation loss ``metric`` (a cross-entropy by its
+    name) never got clearly below ``ln k``, the loss of guessing (its ``best`` within
+    :data:`CHANCE` of it, or up to :data:`ABOVE_CHANCE` above), nor clearly below its
+    ``first`` value (by less than :data:`LEARNED` of it), while its training twin started
+    there too (``train_first`` within :data:`STARTED` of ``ln k``: a classifier that guesses)
+    and fell to ``train_now``, clearly below both (by more than ``RISE`` of them, as
+    :func:`clearly_better`): the model learns its training labels by heart but nothing that
+    carries over to new data, which is what labels that do not match their inputs look like
+    (x and y shuffled separately). None otherwise.
+
+    A model that overfits first gets better on new data: its best lies clearly below its first
+    value, or below the chance level. One that does not learn at all keeps its training loss
+    at chance too (see ``patience.near_chance``). A regression loss named ``val_loss`` that
+    overfits from its first epoch may sit near some ``ln k`` by chance; its training loss
+    rarely starts at that same level too.
+
+        >>> guessed_labels("val_loss", 1.109, 1.134, 0.57, 1.137)  # 3 classes, shuffled labels
+        3
+        >>> guessed_labels("val_loss", 0.2239, 0.2239, 0.002, 0.45) is None  # it learned first
+        True
+        >>> guessed_labels("val_loss", 1.109, 1.134, 1.08, 1.137) is None  # training at chance
+        True
+        >>> guessed_labels("val_loss", 1.109, 1.134, 0.57, 1.6) is None  # it did not start there
+        True
+        >>> guessed_labels("val_mse", 1.109, 1.134, 0.57, 1.137) is None  # no cross-entropy
+        True
+    """
+    if not (is_validation(metric) and may_be_entropy(metric) and math.isfinite(train_now)):
+        return None
+    k = chance_classes(best) or _just_above_chance(best)
+    if k is None or not best >= (1 - LEARNED) * first:
+        return None
+    ln = math.log(k)
+    if not abs(train_first - ln) <= STARTED * ln:
+        return None
+    return k if train_now < (1 - RISE) * min(best, ln) else None
+
+
+def _just_above_chance(value: float) -> int | None:
+    """The number of classes ``k`` whose ``ln k`` lies just below ``value``, by at most
+    :data:`ABOVE_CHANCE` of it, the nearest if two do: a validation loss that is worse than
+    guessing from its first epoch on (a model sure of labels that do not match).
+
+        >>> _just_above_chance(1.133), _just_above_chance(2.35), _just_above_chance(1.25)
+        (3, 10, None)
+    """
+    near = [k for k in CLASSES if math.log(k) <= value <= (1 + ABOVE_CHANCE) * math.log(k)]
+    return min(near, key=lambda k: value - math.log(k)) if near else None
+
+
+def labels_text(seen: Seen, k: int, train: str) -> str:
+    """The sentences that say a validation loss never beat chance while the training loss
+    (``train``, in words) fell (see :func:`guessed_labels`), and that the labels may not
+    match the inputs."""
+    return message(
+        "monitor.chance.labels",
+        metric=nice_name(seen.metric),
+        best=seen.best,
+        k=k,
+        ln=math.log(k),
+        train=train or _usual_twin(seen.metric),
+        train_now=seen.train_now,
+    )
 
 
 def blown_start(first: float, k: int) -> bool:
