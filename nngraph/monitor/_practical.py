@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import warnings
 from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any
 
 from nngraph.errors import check_flag, stacklevel_outside
@@ -37,6 +38,7 @@ from nngraph.monitor._no_better import (
     still_learning,
 )
 from nngraph.monitor._oscillation import Oscillation
+from nngraph.monitor._overfitting import overfitting
 from nngraph.monitor._params import (
     _no_more_positional,
     _nonnegative,
@@ -329,6 +331,7 @@ class Patience(Detector):
             or memorising(
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
             )
+            or overfitting(self._seen(value), self._latest, self._trained, self._best_shown)
             or no_better(latest, self.patience, higher=higher, delta=delta)
             or recovering(
                 latest,
@@ -443,8 +446,11 @@ class Patience(Detector):
 
     def _reading(self, value: float) -> str:
         """What a metric that never improved (or barely moved) says, read from ``value`` (now),
-        the best and the training twin where it is logged."""
-        return reading(self._seen(value))
+        the best and the training twin where it is logged: also whether it overfits since
+        its best (only here: a reading made at the stop, not at each evaluation)."""
+        seen = self._seen(value)
+        overfits = overfitting(seen, self._latest, self._trained, self._top_shown) is not None
+        return reading(replace(seen, overfits=overfits))
 
     def _gain(self) -> float:
         """How far the best lies below the first finite value, as a fraction of the larger of
