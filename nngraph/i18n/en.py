@@ -1869,10 +1869,10 @@ MESSAGES: dict[str, str] = {
     # a metric worse from its first value on while its training twin improves: fine-tuning
     "monitor.patience.reading.overfitting_first": (
         "{train} has kept improving ({train_first:.4g} at first, {train_now:.4g} now) while"
-        " {metric} got worse ({value:.4g} now): the model has been overfitting from the start,"
-        " its first epoch already its best on new data. A pretrained model fine-tuned like this"
-        " needs fewer epochs or a lower learning rate (or fewer layers unfrozen); a model"
-        " trained from scratch has too little data or is too big. Keep the best weights"
+        " {metric} got worse ({value:.4g} now): the model has been overfitting from its first"
+        " epochs on, which were already its best on new data. A pretrained model fine-tuned"
+        " like this needs fewer epochs or a lower learning rate (or fewer layers unfrozen); a"
+        " model trained from scratch has too little data or is too big. Keep the best weights"
         " (restore_best)."
     ),
     "monitor.patience.reading.memorising": (

@@ -1976,8 +1976,8 @@ MESSAGES: dict[str, str] = {
     # a metric worse from its first value on while its training twin improves: fine-tuning
     "monitor.patience.reading.overfitting_first": (
         "{train} wciąż się poprawia (na początku {train_first:.4g}; teraz {train_now:.4g}), a"
-        " {metric} się pogarsza (teraz {value:.4g}): model przeucza się od samego początku, już"
-        " jego pierwsza epoka była najlepsza na nowych danych. Wstępnie wytrenowany model"
+        " {metric} się pogarsza (teraz {value:.4g}): model przeucza się od pierwszych epok: to w"
+        " nich radził sobie najlepiej z nowymi danymi. Wstępnie wytrenowany model"
         " dostrajany w ten sposób (fine-tuning) potrzebuje mniej epok albo mniejszego"
         " współczynnika uczenia (albo mniej odmrożonych warstw); model uczony od zera ma za"
         " mało danych albo jest za duży. Zachowaj najlepsze wagi (restore_best)."

@@ -17,11 +17,9 @@ themselves must show it beyond their noise:
   least-squares line through its values from the best epoch on improves by more than
   :data:`~nngraph.monitor._pace.STEADY` standard errors, and the later half of them does not
   turn back by as much (a training loss that fell once and climbs back is unstable training);
-  with fewer than ``HISTORY // 2`` values (a short patience), better at each of them and by
-  more than ``RISE`` of its size in all;
 - the metric worse since its best as ``memorising`` asks: its last 3 values more than
   ``OVERFIT`` worse than the best on average, and rising beyond the noise of its values
-  (``_rising``). An accuracy (between 0 and 1) is judged by its error, ``1 - accuracy``: a
+  (``_rising``); at least :data:`AFTER` values on each side. An accuracy (between 0 and 1) is judged by its error, ``1 - accuracy``: a
   fall from 0.86 to 0.84 is 14% more errors.
 
     >>> seen = Seen("val_loss", "min", 0.507, 0.358, "loss", 0.197, 0.8)
@@ -39,39 +37,41 @@ from typing import Any
 
 from nngraph.monitor._names import is_validation
 from nngraph.monitor._never_improved import Seen, clearly_better, far_better
-from nngraph.monitor._no_better import AT_LOWEST, OVERFIT, _rising
+from nngraph.monitor._no_better import OVERFIT, _rising
 from nngraph.monitor._pace import HISTORY, STEADY, fall_per_evaluation
-from nngraph.monitor._trend import RISE
 
-__all__ = ["overfitting", "training_improving"]
+__all__ = ["AFTER", "overfitting", "training_improving"]
+
+#: Values of the metric after its best, and of its training twin from then on, needed to tell
+#: a rise or a fall from noise without a training loss far below (the lecture's picture, which
+#: ``memorising`` reads from 3): ``Patience(3)`` to ``(7)`` keep their words. At ``Patience(3)``
+#: a validation loss with 8% noise rose by chance at 3 evaluations in a row beside a training
+#: loss still falling, and was called overfitting.
+AFTER = HISTORY // 2
 
 
 def training_improving(values: Sequence[float], *, higher: bool) -> bool:
-    """Whether the training ``values`` (from the best epoch on, oldest first) still improve
-    beyond their noise (see the module docstring); ``higher``: higher is better.
+    """Whether the training ``values`` (from the best epoch on, oldest first, at least
+    :data:`AFTER`) still improve beyond their noise (see the module docstring); ``higher``:
+    higher is better.
 
         >>> training_improving([0.25 - 0.003 * i for i in range(20)], higher=False)
         True
         >>> wobble = [0.2 + 0.01 * (-1) ** i for i in range(20)]  # flat, in noise
         >>> training_improving(wobble, higher=False)
         False
-        >>> training_improving([0.3, 0.29, 0.27, 0.26], higher=False)  # short, at each step
-        True
-        >>> training_improving([0.8, 0.83, 0.85, 0.9], higher=True)
+        >>> training_improving([0.8 + 0.01 * i for i in range(12)], higher=True)
         True
     """
     signed = tuple(-v if higher else v for v in values)
     n = len(signed)
-    if n < 3:
+    if n < AFTER:
         return False
-    if n < HISTORY // 2:
-        steps = all(b < a for a, b in zip(signed, signed[1:], strict=False))
-        return steps and signed[0] - signed[-1] > RISE * abs(signed[0])
     fall, error = fall_per_evaluation(signed)
     if not fall > STEADY * error:
         return False
     later = signed[n // 2 :]
-    if len(later) < HISTORY // 2:
+    if len(later) < AFTER:
         return statistics.fmean(later) < statistics.fmean(signed[: n // 2])
     back, back_error = fall_per_evaluation(later)
     return not -back > STEADY * back_error  # the later half does not climb back clearly
@@ -88,10 +88,16 @@ def _errors(values: Sequence[float], best: float, higher: bool) -> tuple[list[fl
 
 
 def _got_worse(values: Sequence[float], best: float, higher: bool) -> bool:
-    """The metric's ``values`` since its ``best`` got clearly worse, as ``memorising`` asks:
-    at least 3, their last 3 more than ``OVERFIT`` worse on average, and rising beyond their
-    noise."""
-    if len(values) < 3:
+    """The metric's ``values`` since its ``best`` got clearly worse, as ``memorising`` asks
+    (their last 3 more than ``OVERFIT`` worse on average, and rising beyond their noise), at
+    least :data:`AFTER` of them. A spike on its way back fails the rise (``_rising``: its
+    later half is no longer clearly above the earlier one).
+
+        >>> spike = [0.29, 0.33, 0.41, 0.52, 0.61, 0.68, 0.62, 0.51, 0.39, 0.31]
+        >>> _got_worse(spike[:8], 0.27, False), _got_worse(spike, 0.27, False)
+        (True, False)
+    """
+    if len(values) < AFTER:
         return False
     errors, low = _errors(values, best, higher)
     recent = statistics.fmean(errors[-3:])
@@ -106,7 +112,7 @@ def overfitting(
 ) -> tuple[str, dict[str, Any]] | None:
     """Patience's explanation when its validation metric got clearly worse since its best
     while its training twin still improves (see the module docstring); for an accuracy also
-    when its training twin rests far better at its highest. ``latest``: the metric's
+    when its training twin stays far better, not falling back (memorised: 1.0, or near it). ``latest``: the metric's
     ``(epoch, value)`` pairs after the best, ``trained``: the training twin's, the best
     epoch (``best_epoch``) on. None otherwise.
 
@@ -130,15 +136,19 @@ def overfitting(
     shown["train_epoch"] = first
     if training_improving(train, higher=higher):
         return ("patience.overfitting_higher" if higher else "patience.overfitting"), shown
-    if higher and far_better(seen) and _resting(train):
+    if higher and far_better(seen) and not _worse(train):
         return "patience.memorising_higher", shown
     return None
 
 
-def _resting(train: Sequence[float]) -> bool:
-    """A training accuracy (higher is better, between 0 and 1) whose error now is at most
-    ``AT_LOWEST`` above its lowest since the best, give or take a hundredth of a percent:
-    memorised (1.0, or flat near it), not one that fell back."""
-    errors = [1 - v for v in train]
-    return errors[-1] <= min(errors) * (1 + AT_LOWEST) + 1e-4
+def _worse(train: Sequence[float]) -> bool:
+    """A training accuracy (``train``, higher is better) that fell since the best beyond its
+    noise (its least-squares line, by more than ``STEADY`` standard errors): not one that
+    rests far above the validation accuracy (1.0, or flat near it), memorised, but one that
+    fell back (unstable training).
 
+        >>> _worse([1.0, 0.99, 1.0, 0.995] * 3), _worse([1.0 - 0.01 * i for i in range(12)])
+        (False, True)
+    """
+    fall, error = fall_per_evaluation(tuple(train))
+    return fall > STEADY * error

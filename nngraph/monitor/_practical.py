@@ -331,8 +331,9 @@ class Patience(Detector):
             or memorising(
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
             )
-            or overfitting(self._seen(value), self._latest, self._trained, self._best_shown)
             or no_better(latest, self.patience, higher=higher, delta=delta)
+            # after the slow trend: a long line still improving outweighs a short rise
+            or overfitting(self._seen(value), self._latest, self._trained, self._best_shown)
             or recovering(
                 latest,
                 self._trained,
