@@ -1870,10 +1870,9 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.reading.overfitting_first": (
         "{train} has kept improving ({train_first:.4g} at first, {train_now:.4g} now) while"
         " {metric} got worse ({value:.4g} now): the model has been overfitting from its first"
-        " epochs on, which were already its best on new data. A pretrained model fine-tuned"
-        " like this needs fewer epochs or a lower learning rate (or fewer layers unfrozen); a"
-        " model trained from scratch has too little data or is too big. Keep the best weights"
-        " (restore_best)."
+        " epochs on, which were already its best on new data (too little data or too big a"
+        " model; a pretrained model being fine-tuned needs fewer epochs or a lower learning"
+        " rate). Keep the best weights (restore_best)."
     ),
     "monitor.patience.reading.memorising": (
         "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"

@@ -1977,10 +1977,9 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.reading.overfitting_first": (
         "{train} wciąż się poprawia (na początku {train_first:.4g}; teraz {train_now:.4g}), a"
         " {metric} się pogarsza (teraz {value:.4g}): model przeucza się od pierwszych epok: to w"
-        " nich radził sobie najlepiej z nowymi danymi. Wstępnie wytrenowany model"
-        " dostrajany w ten sposób (fine-tuning) potrzebuje mniej epok albo mniejszego"
-        " współczynnika uczenia (albo mniej odmrożonych warstw); model uczony od zera ma za"
-        " mało danych albo jest za duży. Zachowaj najlepsze wagi (restore_best)."
+        " nich radził sobie najlepiej z nowymi danymi (za mało danych albo za duży model; przy"
+        " dostrajaniu wstępnie wytrenowanego modelu, ang. fine-tuning: mniej epok albo mniejszy"
+        " współczynnik uczenia). Zachowaj najlepsze wagi (restore_best)."
     ),
     "monitor.patience.reading.memorising": (
         "Teraz {train} wynosi {train_now:.4g} (na początku {train_first:.4g}), a {metric}"
