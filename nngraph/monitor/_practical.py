@@ -11,7 +11,7 @@ from typing import Any
 
 from nngraph.errors import check_flag, stacklevel_outside
 from nngraph.i18n import message
-from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._detector import KEEP, Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._falling import (
     BARELY_MOVED,
@@ -281,6 +281,8 @@ class Patience(Detector):
         self.value = self.wait
         if self.wait < self.patience:
             return self._creeping(value)
+        if self.active:  # said at this stop already: its words would not be shown again
+            return KEEP
         if not math.isfinite(self.best):  # no finite value yet: there is no best to speak of
             since = self._epochs_since(None, self.epoch)
             return "patience.never", {"since": since, "patience": self.patience}
