@@ -77,8 +77,10 @@ class Patience(Detector):
     loss (``mode="min"``) whose best is less than 2% of its size (``max(|first|, |best|)``)
     below its first value to have barely moved. Both are followed by the one reading the numbers
     support (see :mod:`nngraph.monitor._never_improved`: diverged, unstable, improving again
-    after a rise such as a learning-rate warm-up, fits its training data but does not
-    generalise, does no better on its training data than on new data, chance level, not
+    after a rise such as a learning-rate warm-up, overfits from the start (a metric clearly
+    worse since its first value while its training twin improves: fine-tuning too long, see
+    :mod:`nngraph.monitor._overfitting`), fits its training data but does not generalise,
+    does no better on its training data than on new data, chance level, not
     learning) instead of "more training is unlikely to help" (a loss stuck at chance level
     wobbles 2% by noise alone). A metric that became NaN or infinite after its best gets the
     diverged reading, whenever Patience fires. Patience needs nothing else, but it reads the
@@ -105,7 +107,10 @@ class Patience(Detector):
     nor clearly below the metric's best, and that best less than 20% below ``ln k``: the model
     has learned little and may be on a plateau; ``resume()`` trains on), and a metric that
     rose after its best and has been improving clearly again since (a warm restart of a
-    learning-rate schedule: see :mod:`~nngraph.monitor._falling`).
+    learning-rate schedule: see :mod:`~nngraph.monitor._falling`). A metric clearly worse
+    since its best while its training twin is far below it, or still improves clearly
+    whatever the gap (an accuracy too), is told it overfits (see
+    :func:`~nngraph.monitor._no_better.memorising` and :mod:`~nngraph.monitor._overfitting`).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
