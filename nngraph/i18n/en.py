@@ -1906,6 +1906,14 @@ MESSAGES: dict[str, str] = {
         " not bring it back. Keep the best weights (restore_best) and try a smaller learning"
         " rate."
     ),
+    # a metric worse from its first value on while its training twin improves: fine-tuning
+    "monitor.patience.reading.overfitting_first": (
+        "{train} has kept improving ({train_first:.4g} at first, {train_now:.4g} now) while"
+        " {metric} got worse ({value:.4g} now): the model has been overfitting from its first"
+        " epochs on, which were already its best on new data (too little data or too big a"
+        " model; a pretrained model being fine-tuned needs fewer epochs or a lower learning"
+        " rate). Keep the best weights (restore_best)."
+    ),
     "monitor.patience.reading.memorising": (
         "{train} is {train_now:.4g} now ({train_first:.4g} at first), against {value:.4g} for"
         " {metric}: the model fits its training data but does not generalise to new data (too"
@@ -2018,6 +2026,30 @@ MESSAGES: dict[str, str] = {
         "model memorises its training data instead of learning what carries over to new data "
         "(overfitting). So far, more training has made it worse; the weights to keep are those of "
         "epoch {best_epoch}."
+    ),
+    # Patience's stop on a validation loss clearly worse since its best while the training loss
+    # still falls, closer to it than half of it (a moderate gap: nngraph/monitor/_overfitting.py)
+    "monitor.patience.overfitting": (
+        "{head} and is {now:.4g} now, while {train} is still falling ({train_best:.4g} at epoch"
+        " {train_epoch}, {train_now:.4g} now): the model fits its training data better and"
+        " better but does worse on new data, so it has started to memorise its training data"
+        " instead of learning what carries over to new data (overfitting). So far, more"
+        " training has made it worse; the weights to keep are those of epoch {best_epoch}."
+    ),
+    # the same of an accuracy (higher is better): it fell while the training accuracy rises
+    "monitor.patience.overfitting_higher": (
+        "{head} and is {now:.4g} now, while {train} is still rising ({train_best:.4g} at epoch"
+        " {train_epoch}, {train_now:.4g} now): the model gets more and more of its training"
+        " data right but less of new data, so it has started to memorise its training data"
+        " instead of learning what carries over to new data (overfitting). So far, more"
+        " training has made it worse; the weights to keep are those of epoch {best_epoch}."
+    ),
+    # ... and beside a training accuracy that rests far above it (1.0, or flat near it)
+    "monitor.patience.memorising_higher": (
+        "{head} and is {now:.4g} now, while {train} stays far above it ({train_now:.4g}): the"
+        " model memorises its training data instead of learning what carries over to new data"
+        " (overfitting). So far, more training has made it worse; the weights to keep are"
+        " those of epoch {best_epoch}."
     ),
     "monitor.patience.still_improving": (
         "{head}, but its trend was still improving, slowly: a straight line through its values "

@@ -2017,6 +2017,14 @@ MESSAGES: dict[str, str] = {
         " kolejne epoki tego nie naprawią. Zachowaj najlepsze wagi (restore_best) i spróbuj"
         " mniejszego współczynnika uczenia."
     ),
+    # a metric worse from its first value on while its training twin improves: fine-tuning
+    "monitor.patience.reading.overfitting_first": (
+        "{train} wciąż się poprawia (na początku {train_first:.4g}; teraz {train_now:.4g}), a"
+        " {metric} się pogarsza (teraz {value:.4g}): model przeucza się od pierwszych epok: to w"
+        " nich radził sobie najlepiej z nowymi danymi (za mało danych albo za duży model; przy"
+        " dostrajaniu wstępnie wytrenowanego modelu, ang. fine-tuning: mniej epok albo mniejszy"
+        " współczynnik uczenia). Zachowaj najlepsze wagi (restore_best)."
+    ),
     "monitor.patience.reading.memorising": (
         "Teraz {train} wynosi {train_now:.4g} (na początku {train_first:.4g}), a {metric}"
         " {value:.4g}: model dopasowuje się do danych treningowych, ale nie uogólnia na nowe"
@@ -2132,6 +2140,32 @@ MESSAGES: dict[str, str] = {
         "model zapamiętuje dane treningowe, zamiast uczyć się tego, co przenosi się na nowe "
         "dane (przeuczenie, ang. overfitting). Jak dotąd dalszy trening tylko to pogarszał; wagi do "
         "zachowania to te z epoki {best_epoch}."
+    ),
+    # Patience's stop on a validation loss clearly worse since its best while the training loss
+    # still falls, closer to it than half of it (a moderate gap: nngraph/monitor/_overfitting.py)
+    "monitor.patience.overfitting": (
+        "{head} i wynosi teraz {now:.4g}, a {train} wciąż spada ({train_best:.4g} w epoce"
+        " {train_epoch}; teraz {train_now:.4g}): model coraz lepiej dopasowuje się do danych"
+        " treningowych, a coraz gorzej radzi sobie z nowymi, czyli zaczął zapamiętywać dane"
+        " treningowe, zamiast uczyć się tego, co przenosi się na nowe dane (przeuczenie, ang."
+        " overfitting). Jak dotąd dalszy trening tylko to pogarszał; wagi do zachowania to te z"
+        " epoki {best_epoch}."
+    ),
+    # the same of an accuracy (higher is better): it fell while the training accuracy rises
+    "monitor.patience.overfitting_higher": (
+        "{head} i wynosi teraz {now:.4g}, a {train} wciąż rośnie ({train_best:.4g} w epoce"
+        " {train_epoch}; teraz {train_now:.4g}): model coraz lepiej radzi sobie z danymi"
+        " treningowymi, a coraz gorzej z nowymi, czyli zaczął zapamiętywać dane treningowe,"
+        " zamiast uczyć się tego, co przenosi się na nowe dane (przeuczenie, ang. overfitting)."
+        " Jak dotąd dalszy trening tylko to pogarszał; wagi do zachowania to te z epoki"
+        " {best_epoch}."
+    ),
+    # ... and beside a training accuracy that rests far above it (1.0, or flat near it)
+    "monitor.patience.memorising_higher": (
+        "{head} i wynosi teraz {now:.4g}, a {train} pozostaje daleko powyżej ({train_now:.4g}):"
+        " model zapamiętuje dane treningowe, zamiast uczyć się tego, co przenosi się na nowe"
+        " dane (przeuczenie, ang. overfitting). Jak dotąd dalszy trening tylko to pogarszał;"
+        " wagi do zachowania to te z epoki {best_epoch}."
     ),
     "monitor.patience.still_improving": (
         "{head}, ale ogólny trend wciąż się poprawia, tylko powoli: prosta dopasowana do "

@@ -57,7 +57,8 @@ _READINGS = frozenset(
         "gl.overfit", "gl.flat", "gl.far_below", "gl.neutral", "gl.plateau", "gl.plateau_chance",
         "gl.plain", "pq.fire", "pq.neutral", "pq.plateau", "pq.plateau_chance", "up.fire",
         "up.neutral", "up.plateau", "up.plateau_chance", "patience.fire", "patience.fire_delta",
-        "patience.fire_relative", "patience.memorising", "patience.near_chance",
+        "patience.fire_relative", "patience.memorising", "patience.overfitting",
+        "patience.near_chance",
     }
 )  # fmt: skip
 #: The words of an accuracy's name (``val_acc``, ``val_accuracy``, ``val_top5``).

@@ -6,6 +6,9 @@ reading the numbers support.
 - a metric that rose, and has been falling clearly since its worst value, as after a
   learning-rate warm-up (see :func:`~nngraph.monitor._falling.rebound`): it is learning
   again, whatever its training twin did;
+- a training twin clearly better than at first and still improving, beside a metric that got
+  clearly worse since its first value (``overfits``): the model has overfit from the start,
+  as a pretrained model fine-tuned too long or with too high a learning rate does;
 - a training twin far better than the metric (its error at most half), or clearly better
   than at first and clearly better than the metric's best: the model fits its training data,
   but that does not carry over to new data (too little data, too big a model);
@@ -120,6 +123,7 @@ class Seen:
     train_calm: bool = True
     train_untold: bool = False
     falling_again: tuple[int, float] | None = None
+    overfits: bool = False
 
 
 def chance_classes(value: float) -> int | None:
@@ -211,6 +215,8 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
             return "chance_blown", {**chance, "blown": blown_text(train, seen.train_first)}
         if moved < 0:
             return "chance", chance
+    if moved is not None and moved > 0 and seen.overfits:  # worse from the start: fine-tuning
+        return "overfitting_first", {}
     if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
         k = guessed_labels(seen.metric, seen.best, seen.best, seen.train_now, seen.train_first)
         if k is not None and seen.mode == "min":  # it never learned from them: the labels?

@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 import warnings
 from contextvars import ContextVar
+from dataclasses import replace
 from typing import Any
 
 from nngraph.errors import check_flag, stacklevel_outside
 from nngraph.i18n import message
-from nngraph.monitor._detector import Check, Detector
+from nngraph.monitor._detector import KEEP, Check, Detector
 from nngraph.monitor._divergence import Divergence
 from nngraph.monitor._falling import (
     BARELY_MOVED,
@@ -37,6 +38,7 @@ from nngraph.monitor._no_better import (
     still_learning,
 )
 from nngraph.monitor._oscillation import Oscillation
+from nngraph.monitor._overfitting import overfitting
 from nngraph.monitor._params import (
     _no_more_positional,
     _nonnegative,
@@ -75,8 +77,10 @@ class Patience(Detector):
     loss (``mode="min"``) whose best is less than 2% of its size (``max(|first|, |best|)``)
     below its first value to have barely moved. Both are followed by the one reading the numbers
     support (see :mod:`nngraph.monitor._never_improved`: diverged, unstable, improving again
-    after a rise such as a learning-rate warm-up, fits its training data but does not
-    generalise, does no better on its training data than on new data, chance level, not
+    after a rise such as a learning-rate warm-up, overfits from the start (a metric clearly
+    worse since its first value while its training twin improves: fine-tuning too long, see
+    :mod:`nngraph.monitor._overfitting`), fits its training data but does not generalise,
+    does no better on its training data than on new data, chance level, not
     learning) instead of "more training is unlikely to help" (a loss stuck at chance level
     wobbles 2% by noise alone). A metric that became NaN or infinite after its best gets the
     diverged reading, whenever Patience fires. Patience needs nothing else, but it reads the
@@ -103,7 +107,10 @@ class Patience(Detector):
     nor clearly below the metric's best, and that best less than 20% below ``ln k``: the model
     has learned little and may be on a plateau; ``resume()`` trains on), and a metric that
     rose after its best and has been improving clearly again since (a warm restart of a
-    learning-rate schedule: see :mod:`~nngraph.monitor._falling`).
+    learning-rate schedule: see :mod:`~nngraph.monitor._falling`). A metric clearly worse
+    since its best while its training twin is far below it, or still improves clearly
+    whatever the gap (an accuracy too), is told it overfits (see
+    :func:`~nngraph.monitor._no_better.memorising` and :mod:`~nngraph.monitor._overfitting`).
 
     One more case fires before ``patience`` epochs without an improvement: a loss that creeps
     down by amounts too small to matter (a learning rate of 1e-5) is improved on at every
@@ -279,6 +286,8 @@ class Patience(Detector):
         self.value = self.wait
         if self.wait < self.patience:
             return self._creeping(value)
+        if self.active:  # said at this stop already: its words would not be shown again
+            return KEEP
         if not math.isfinite(self.best):  # no finite value yet: there is no best to speak of
             since = self._epochs_since(None, self.epoch)
             return "patience.never", {"since": since, "patience": self.patience}
@@ -330,6 +339,8 @@ class Patience(Detector):
                 self._seen(value), [(e, v) for e, v in self._latest if e > self._best_shown]
             )
             or no_better(latest, self.patience, higher=higher, delta=delta)
+            # after the slow trend: a long line still improving outweighs a short rise
+            or overfitting(self._seen(value), self._latest, self._trained, self._best_shown)
             or recovering(
                 latest,
                 self._trained,
@@ -443,8 +454,11 @@ class Patience(Detector):
 
     def _reading(self, value: float) -> str:
         """What a metric that never improved (or barely moved) says, read from ``value`` (now),
-        the best and the training twin where it is logged."""
-        return reading(self._seen(value))
+        the best and the training twin where it is logged: also whether it overfits since
+        its best (only here: a reading made at the stop, not at each evaluation)."""
+        seen = self._seen(value)
+        overfits = overfitting(seen, self._latest, self._trained, self._top_shown) is not None
+        return reading(replace(seen, overfits=overfits))
 
     def _gain(self) -> float:
         """How far the best lies below the first finite value, as a fraction of the larger of

@@ -495,21 +495,22 @@ def never_improved(metric: str, *, log_acc: bool = True) -> str:
     return event.message
 
 
-def test_patience_says_a_model_that_memorises_from_the_start_does_not_generalise() -> None:
+def test_patience_says_a_model_that_memorises_from_the_start_overfits_from_the_start() -> None:
     """Sweep 20c, finding 6: the numbers settle it (training 0.091, validation 1.57), yet the
-    text gave three "If ..." guesses."""
+    text gave three "If ..." guesses. Sweep s47: a validation loss that rose from its first
+    epoch on while the training loss fell overfits from the start, which "does not
+    generalise" did not say."""
     text = never_improved("val_loss")
-    assert "Training loss is 0.0914 now (0.6769 at first), against 1.569 for validation loss" in (
+    assert "Training loss has kept improving (0.6769 at first, 0.0914 now) while validation" in (
         text
     )
-    assert "does not generalise" in text and "too little data or too big a model" in text
+    assert "got worse (1.569 now)" in text and "overfitting from its first epochs" in text
+    assert "too little data or too big a model" in text
     assert not [g for g in GUESSES if g in text] and "cross-entropy" not in text, text
     ng.set_language("pl")
     text = never_improved("val_loss")
-    assert (
-        "Teraz strata treningowa wynosi 0,0914 (na początku 0,6769), a strata walidacyjna" in text
-    )
-    assert "nie uogólnia" in text and "Jeśli" not in text
+    assert "Strata treningowa wciąż się poprawia (na początku 0,6769; teraz 0,0914)" in text
+    assert "przeucza się od pierwszych epok" in text and "Jeśli" not in text
 
 
 def test_patience_on_an_accuracy_never_compares_it_with_a_loss() -> None:
