@@ -215,12 +215,14 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
             return "chance_blown", {**chance, "blown": blown_text(train, seen.train_first)}
         if moved < 0:
             return "chance", chance
+    fits = far_better(seen) or (moved is not None and moved > 0 and clearly_better(seen))
+    if moved is not None and (fits or (moved > 0 and seen.overfits)) and seen.mode == "min":
+        k = guessed_labels(seen.metric, seen.best, seen.best, seen.train_now, seen.train_first)
+        if k is not None:  # it never learned from them: the labels, not overfitting?
+            return "memorising_chance", {"k": k, "ln": math.log(k)}
     if moved is not None and moved > 0 and seen.overfits:  # worse from the start: fine-tuning
         return "overfitting_first", {}
-    if moved is not None and (far_better(seen) or (moved > 0 and clearly_better(seen))):
-        k = guessed_labels(seen.metric, seen.best, seen.best, seen.train_now, seen.train_first)
-        if k is not None and seen.mode == "min":  # it never learned from them: the labels?
-            return "memorising_chance", {"k": k, "ln": math.log(k)}
+    if moved is not None and fits:
         return "memorising", {}
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
