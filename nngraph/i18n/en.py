@@ -2446,6 +2446,17 @@ MESSAGES: dict[str, str] = {
         "100 times). Else the loss is constant, not depending on the weights (cross-entropy "
         "over a single output is always 0)."
     ),
+    "monitor.grad.zero_flat_start": (
+        "{call} ran {steps} times in a row while every gradient was exactly zero, from the first "
+        "step on, and loss.backward() itself gave these zeros: the loss does not change with the "
+        "weights, so there is nothing to learn from. Neither the order of zero_grad(), "
+        "backward() and step() nor the learning rate is the cause: no step has had a gradient "
+        "to change the weights with. Most often the loss does not depend on the weights at "
+        "all: cross-entropy over a single output is always 0 (give the model 2 outputs for "
+        "CrossEntropyLoss, or use BCEWithLogitsLoss with one output). Else the logits were "
+        "already so large before the first step that cross-entropy rounds to 0 (a model "
+        "trained earlier at a learning rate far too high, or a huge initialisation)."
+    ),
     "monitor.grad.eval.norm": (
         "BatchNorm uses its running statistics (no longer updated) instead of the batch's"
     ),

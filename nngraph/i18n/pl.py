@@ -2578,6 +2578,18 @@ MESSAGES: dict[str, str] = {
         "10 do 100 razy). W przeciwnym razie strata jest stała i nie zależy od wag (entropia "
         "krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
+    "monitor.grad.zero_flat_start": (
+        "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, od "
+        "pierwszego kroku, a te zera dało już samo loss.backward(): strata nie zmienia się "
+        "wraz z wagami, więc nie ma się z czego uczyć. Przyczyną nie jest ani kolejność "
+        "zero_grad(), backward() i step(), ani współczynnik uczenia: żaden krok nie miał "
+        "jeszcze gradientu, którym mógłby zmienić wagi. Najczęściej strata w ogóle nie zależy "
+        "od wag: entropia krzyżowa dla jednego wyjścia zawsze daje 0 (daj modelowi 2 wyjścia "
+        "dla CrossEntropyLoss albo użyj BCEWithLogitsLoss z jednym wyjściem). W przeciwnym "
+        "razie logity już przed pierwszym krokiem były tak duże, że entropia krzyżowa "
+        "zaokrągla się do 0 (model wytrenowany wcześniej z o wiele za dużym współczynnikiem "
+        "uczenia albo ogromna inicjalizacja)."
+    ),
     "monitor.grad.eval.norm": (
         "BatchNorm zamiast statystyk partii używa zapamiętanych statystyk bieżących "
         "(running_mean, running_var), których już nie aktualizuje"
