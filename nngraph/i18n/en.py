@@ -2446,6 +2446,12 @@ MESSAGES: dict[str, str] = {
         "100 times). Else the loss is constant, not depending on the weights (cross-entropy "
         "over a single output is always 0)."
     ),
+    "monitor.grad.never_stepped": (
+        "{epochs} epochs were logged and optimizer.step() has not run once, though "
+        "loss.backward() gave the model gradients: the weights never change, so the loss "
+        "stays where it started. Call optimizer.step() after loss.backward() in each "
+        "training step."
+    ),
     "monitor.grad.zero_flat_start": (
         "{call} ran {steps} times in a row while every gradient was exactly zero, from the first "
         "step on, and loss.backward() itself gave these zeros: the loss does not change with the "

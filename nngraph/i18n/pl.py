@@ -2578,6 +2578,12 @@ MESSAGES: dict[str, str] = {
         "10 do 100 razy). W przeciwnym razie strata jest stała i nie zależy od wag (entropia "
         "krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
+    "monitor.grad.never_stepped": (
+        "Zapisano już {epochs} epoki, a optimizer.step() nie wykonano ani razu, choć "
+        "loss.backward() dało modelowi gradienty: wagi się nie zmieniają, więc strata stoi "
+        "tam, gdzie zaczęła. Wywołuj optimizer.step() po loss.backward() w każdym kroku "
+        "uczenia."
+    ),
     "monitor.grad.zero_flat_start": (
         "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, od "
         "pierwszego kroku, a te zera dało już samo loss.backward(): strata nie zmienia się "

@@ -181,6 +181,8 @@ class Monitor(
         # the cell that shows the view: a log from another one shows it there (follow_cell)
         self._view_cell = _display.running_cell() if self.view is not None else None
         self._init_text(print_interval if shown and self.view is None else None)
+        #: checks a GradientWatch given ``monitor=`` runs at each log() (held weakly)
+        self._log_checks: list[weakref.WeakMethod[Any]] = []
 
     # ------------------------------------------------------------------ logging
     def log(self, step: float | None = None, /, *more: Any, **metrics: Any) -> None:
@@ -244,6 +246,9 @@ class Monitor(
             self._check_epoch(given_epoch)  # before anything is recorded
         self._check_new_detectors()  # one appended to mon.detectors since the last call
         self._logging()
+        for check in self._log_checks:
+            if (run := check()) is not None:
+                run()
         if self.view is not None:
             self._view_cell = _display.follow_cell(self, self._view_cell)
         values = to_floats(metrics)
