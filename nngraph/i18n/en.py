@@ -1509,6 +1509,31 @@ MESSAGES: dict[str, str] = {
         " lacks it, call optimizer.zero_grad() before each loss.backward() and train again"
         " first. What the curves show: {message}"
     ),
+    # in front of Patience's stop on a model that is not learning, when GradientWatch found
+    # earlier what keeps it from learning (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.watch_cause_first": (
+        "Before you call resume() or change the learning rate: GradientWatch found {when}"
+        " {cause}. More epochs help little while that lasts: fix it first (the watch's message"
+        " says how). What the curves show: {message}"
+    ),
+    "monitor.aside.cause.no_gradient": (
+        "a layer that gets no gradient at all, so its weights never change"
+    ),
+    "monitor.aside.cause.vanishing": (
+        "that the gradient vanishes before it reaches the first layers, so they hardly learn"
+    ),
+    "monitor.aside.cause.empty_steps": (
+        "optimizer steps that find no gradient to apply, so the weights never change"
+    ),
+    "monitor.aside.cause.flat_loss": (
+        "a loss that does not change with the weights, so there is nothing to learn from"
+    ),
+    "monitor.aside.cause.never_stepped": (
+        "that optimizer.step() never runs, so the weights never change"
+    ),
+    "monitor.aside.cause.not_reset": (
+        "that the gradients are not reset between steps (no optimizer.zero_grad())"
+    ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "

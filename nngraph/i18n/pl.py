@@ -1587,6 +1587,31 @@ MESSAGES: dict[str, str] = {
         " pętli nadal tego brakuje, najpierw wywołuj optimizer.zero_grad() przed każdym"
         " loss.backward() i wytrenuj model od nowa. Co pokazują krzywe: {message}"
     ),
+    # przed słowami Patience o modelu, który się nie uczy, gdy GradientWatch wcześniej
+    # zauważył, co mu to uniemożliwia (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.watch_cause_first": (
+        "Zanim wywołasz resume() albo zmienisz współczynnik uczenia: GradientWatch zauważył"
+        " {when} {cause}. Dopóki tak jest, więcej epok niewiele pomoże: najpierw to napraw (jak,"
+        " mówi komunikat GradientWatch). Co pokazują krzywe: {message}"
+    ),
+    "monitor.aside.cause.no_gradient": (
+        "warstwę, do której nie dociera żaden gradient, więc jej wagi się nie zmieniają"
+    ),
+    "monitor.aside.cause.vanishing": (
+        "że gradient zanika, zanim dotrze do pierwszych warstw, więc prawie się one nie uczą"
+    ),
+    "monitor.aside.cause.empty_steps": (
+        "kroki optymalizatora, które nie mają żadnego gradientu, więc wagi się nie zmieniają"
+    ),
+    "monitor.aside.cause.flat_loss": (
+        "stratę, która nie zmienia się wraz z wagami, więc nie ma się z czego uczyć"
+    ),
+    "monitor.aside.cause.never_stepped": (
+        "że optimizer.step() w ogóle nie jest wywoływane, więc wagi się nie zmieniają"
+    ),
+    "monitor.aside.cause.not_reset": (
+        "że gradienty nie są zerowane między krokami (brak optimizer.zero_grad())"
+    ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
