@@ -873,6 +873,12 @@ MESSAGES: dict[str, str] = {
     "monitor.error.no_best": (
         "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
     ),
+    "monitor.error.no_best_other": (
+        "there are no best weights to restore: the monitor keeps the weights of the epoch where"
+        " its watched metric, {metric}, is best, and {metric} was never logged (logged:"
+        " {logged}). To keep the best weights by {other}, make the monitor with it before"
+        " training, mon = ng.Monitor(model=model, metric={other!r}), and train again."
+    ),
     "monitor.error.no_best_unlogged": (
         "there are no best weights to restore: {why}. Log {metric} each epoch, e.g. "
         "mon.log(epoch, {metric}=...), or pick a metric you log: Monitor(model=model, metric=...)"

@@ -913,6 +913,13 @@ MESSAGES: dict[str, str] = {
         "nie ma najlepszych wag do przywrócenia: {why}. Przekaż Monitor(model=model) i zapisuj "
         "{metric} przez log()"
     ),
+    "monitor.error.no_best_other": (
+        "nie ma najlepszych wag do przywrócenia: monitor zachowuje wagi z epoki, w której"
+        " obserwowana metryka, {metric}, jest najlepsza, a {metric} nigdy nie zapisano"
+        " (zapisano: {logged}). Aby zachować najlepsze wagi według {other}, utwórz monitor z tą"
+        " metryką przed treningiem, mon = ng.Monitor(model=model, metric={other!r}), i wytrenuj"
+        " model od nowa."
+    ),
     "monitor.error.no_best_unlogged": (
         "nie ma najlepszych wag do przywrócenia: {why}. Zapisuj {metric} w każdej epoce, np. "
         "mon.log(epoch, {metric}=...), albo wybierz metrykę, którą zapisujesz: "
