@@ -1075,6 +1075,12 @@ MESSAGES: dict[str, str] = {
         " nothing can stop training early or restore the best weights. Log it under that name,"
         " or watch the validation metric you log: Monitor(metric={close!r})"
     ),
+    "monitor.warn.same_data": (
+        "nngraph Monitor: at each of the {epochs} epochs so far, {metric} has been the same"
+        " number as {train} (to 0.1%, or as the next epoch's {train}, which the same weights"
+        " gave). Is the validation computed on the training data? Validate on examples the"
+        " model does not train on: only they show overfitting."
+    ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: validation ran with the model in training mode (no model.eval()"
         " before it): its {modules} {act} as in training ({effects}), so the validation loss is"

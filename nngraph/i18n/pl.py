@@ -1126,6 +1126,13 @@ MESSAGES: dict[str, str] = {
         " najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj zapisywaną metrykę walidacyjną:"
         " Monitor(metric={close!r})"
     ),
+    "monitor.warn.same_data": (
+        "nngraph Monitor: w każdej z {epochs} dotychczasowych epok {metric} była tą samą liczbą"
+        " co {train} (z dokładnością do 0,1% albo co {train} następnej epoki, którą dały te"
+        " same wagi). Czy walidacja nie jest liczona na danych treningowych? Waliduj na"
+        " przykładach, na których model się nie uczy: tylko one pokazują przeuczenie"
+        " (ang. overfitting)."
+    ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
         " przed nią): jego {modules} {act} jak podczas treningu ({effects}), więc strata"

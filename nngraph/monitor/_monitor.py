@@ -60,6 +60,7 @@ from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, snapshot_of, summary_text
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text_lines import TextLines
+from nngraph.monitor._same_data import SameData
 from nngraph.monitor._train_means import TrainingMeans
 from nngraph.monitor._validation_mode import ValidationModes
 from nngraph.monitor._watched import MetricWatching
@@ -181,6 +182,7 @@ class Monitor(
         # the cell that shows the view: a log from another one shows it there (follow_cell)
         self._view_cell = _display.running_cell() if self.view is not None else None
         self._init_text(print_interval if shown and self.view is None else None)
+        self._same_data = SameData()  # validation on the training data: said once
         #: checks a GradientWatch given ``monitor=`` runs at each log() (held weakly)
         self._log_checks: list[weakref.WeakMethod[Any]] = []
 
@@ -276,6 +278,10 @@ class Monitor(
             if series is None:
                 series = self.series[key] = Series(self.max_points)
             series.append(step_f, v, call=self._calls, epoch=epoch)
+        if not self._evaluated_again and (
+            said := self._same_data.at_log(self.metric, values, self.series)
+        ):
+            warnings.warn(said, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = not self._evaluated_again and self._update_best(  # a repeat: the first counts
             step_f, best_epoch, values, (self._rows, self._row)
