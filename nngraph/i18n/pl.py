@@ -961,7 +961,7 @@ MESSAGES: dict[str, str] = {
         " przywrócone teraz to te, z którymi go utworzono. Jeśli trenowany był inny obiekt modelu"
         " (komórka, która tworzy model, uruchomiona ponownie po utworzeniu monitora), ten model"
         " zachowuje swoje ostatnie wagi: utwórz dla niego nowy monitor,"
-        " ng.Monitor(model=twoj_model), i wytrenuj go ponownie"
+        " ng.Monitor(model=twoj_model), i wytrenuj go ponownie."
     ),
     "monitor.watched.model_unchanged": (
         "nngraph Monitor: model obserwowany przez ten monitor nie zmienił się od epoki {since},"
@@ -1034,7 +1034,7 @@ MESSAGES: dict[str, str] = {
         "np. training_progress([1.2, 1.1, 1.0]); otrzymano {value!r}"
     ),
     "monitor.warn.listener": (
-        "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony"
+        "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony."
     ),
     "monitor.error.best_attribute": (
         "Monitor nie ma atrybutu {name!r}: najlepsza epoka to mon.best.epoch, jej wartość"
@@ -1075,21 +1075,21 @@ MESSAGES: dict[str, str] = {
         'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
         " {metric!r}, ale {metric!r} to nazwa straty albo błędu, gdzie lepsza jest niższa"
         ' wartość; podaj mode="min" albo pomiń mode, a wtedy rozstrzygnie nazwa, chyba że'
-        " naprawdę lepsza jest wyższa"
+        " naprawdę lepsza jest wyższa."
     ),
     "monitor.warn.mode_against_name.max": (
         'nngraph Monitor: mode="min" wybiera jako najlepszą epokę tę z najniższą wartością'
         " {metric!r}, ale {metric!r} to nazwa dokładności albo wyniku, gdzie lepsza jest wyższa"
         ' wartość; podaj mode="max" albo pomiń mode, a wtedy rozstrzygnie nazwa, chyba że'
-        " naprawdę lepsza jest niższa"
+        " naprawdę lepsza jest niższa."
     ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka to"
         ' ta z najniższą wartością; dla dokładności albo innego wyniku podaj mode="max",'
-        ' a mode="min", żeby zostawić ją stratą bez tego ostrzeżenia'
+        ' a mode="min", żeby zostawić ją stratą bez tego ostrzeżenia.'
     ),
-    "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst",
+    "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst.",
     "monitor.param.pq_k": "długość odcinka k w PQ",
     "monitor.param.gl_alpha": "alpha w GL",
     "monitor.param.pq_alpha": "alpha w PQ",
@@ -1118,13 +1118,13 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana "
         "(zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci "
         "najlepszych wag. Zapisuj ją pod tą nazwą albo podaj w Monitorze nazwę, pod którą ją "
-        "zapisujesz: Monitor(metric='twoja_nazwa')"
+        "zapisujesz: Monitor(metric='twoja_nazwa')."
     ),
     "monitor.warn.metric_missing_one": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana"
         " (zapisane: {logged}), więc nic nie może wcześniej zatrzymać treningu ani przywrócić"
         " najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj zapisywaną metrykę walidacyjną:"
-        " Monitor(metric={close!r})"
+        " Monitor(metric={close!r})."
     ),
     "monitor.warn.same_data": (
         "nngraph Monitor: w każdej z {epochs} dotychczasowych epok {metric} była tą samą liczbą"
@@ -1138,7 +1138,7 @@ MESSAGES: dict[str, str] = {
         " przed nią): jego {modules} {act} jak podczas treningu ({effects}), więc strata"
         " walidacyjna jest zaszumiona i nie jest tą, którą model daje w użyciu, a detektory i"
         " najlepsza epoka są oceniane na jej podstawie. Wywołaj model.eval() przed walidacją,"
-        " a model.train() przed dalszym treningiem"
+        " a model.train() przed dalszym treningiem."
     ),
     "monitor.validation_mode.dropout": "Dropout wyłącza losowo wybrane jednostki",
     "monitor.validation_mode.norm": (
@@ -1150,12 +1150,12 @@ MESSAGES: dict[str, str] = {
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
         "(Patience zatrzyma trening po tylu partiach bez poprawy), a najlepsza wartość to "
         "najszczęśliwsza partia. Zapisuj średnią z epoki raz na epokę, mon.log(epoch=epoch, "
-        "{metric}=srednia_z_epoki), albo obserwuj stratę walidacyjną"
+        "{metric}=srednia_z_epoki), albo obserwuj stratę walidacyjną."
     ),
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została ani razu "
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
-        "metric='twoja_nazwa'"
+        "metric='twoja_nazwa'."
     ),
     "monitor.warn.metric_close_test": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
@@ -1163,25 +1163,25 @@ MESSAGES: dict[str, str] = {
         "treningu wcześniej ani nie przywróci najlepszych wag. Jeśli {close!r} liczysz na "
         "danych odłożonych do wyboru epoki (zbiorze walidacyjnym), zapisuj ją jako {metric!r}; "
         "zbiór testowy jest tylko na koniec, gdy epoka jest już wybrana: wybór według niego "
-        "sprawia, że jego wynik wygląda lepiej, niż jest"
+        "sprawia, że jego wynik wygląda lepiej, niż jest."
     ),
     "monitor.warn.metric_close": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
         "(zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, nic nie zatrzyma "
         "treningu wcześniej ani nie przywróci najlepszych wag. Podaj w Monitorze nazwę, pod "
         "którą zapisujesz metrykę, Monitor(metric={close!r}), albo zapisuj tę metrykę pod "
-        "nazwą {metric!r}"
+        "nazwą {metric!r}."
     ),
     "monitor.warn.detector_metric_close": (
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została jeszcze "
         "zapisana (zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, milczy. "
-        "Podaj mu nazwę, której używasz: metric={close!r}"
+        "Podaj mu nazwę, której używasz: metric={close!r}."
     ),
     "monitor.warn.detector_train_missing": (
         "nngraph Monitor: {detector} porównuje metrykę {metric!r} z metryką treningową o jednej "
         "z nazw {twins}, która nie została ani razu zapisana (zapisane: {logged}), więc milczy. "
         "Zapisuj metrykę treningową pod jedną z tych nazw albo podaj nazwę, której używasz: "
-        "train_metric='twoja_nazwa'"
+        "train_metric='twoja_nazwa'."
     ),
     "monitor.warn.steps_are_epochs": (
         "nngraph Monitor: walidacja przyszła w krokach {first} i {second}, więc liczą się one"
@@ -1189,7 +1189,7 @@ MESSAGES: dict[str, str] = {
         " partie danych. Jeśli twój krok to numer epoki, podaj go jako epoch=, np."
         " mon.log(epoch=epoch, loss=...): wtedy wiersze tekstu, best.epoch i zdarzenia użyją"
         " twoich numerów (epoka {second}). Jeśli krok liczy partie danych, tak jest dobrze:"
-        " zignoruj to ostrzeżenie"
+        " zignoruj to ostrzeżenie."
     ),
     "monitor.warn.steps_resumed": (
         "nngraph Monitor: kroki zaczynają się od {start} i rosną o jeden ({start}, {next}, ...),"
@@ -1197,48 +1197,48 @@ MESSAGES: dict[str, str] = {
         " epoki są liczone od 1: krok {start} to epoka 1, krok {next} to epoka 2. Aby zachować"
         " numery twojej pętli (epoki {start}, {next}, ...) w wierszach tekstu, best.epoch i"
         " zdarzeniach, podaj je jako epoch=, np. mon.log(epoch=epoch, loss=...). Jeśli krok"
-        " liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie"
+        " liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie."
     ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, z tą samą wartością: czy"
         " komórka została uruchomiona ponownie albo ta sama epoka oceniona dwa razy? To wywołanie zostaje w historii, w epoce {epoch}, ale nie liczy"
         " się jako nowa epoka, a detektory nie oceniają go ponownie (ten sam krok oceniony dwa"
         " razy nie mówi nic nowego o treningu). Nową epokę zapisz z jej własnym krokiem:"
-        " mon.log({next}, ...)"
+        " mon.log({next}, ...)."
     ),
     "monitor.warn.eval_back_to_back": (
         "nngraph Monitor: {metric} zapisano ponownie w epoce {epoch} zaraz po poprzedniej"
         " wartości ({first:.4g}), bez niczego pomiędzy: czy jest zapisywana po każdej partii"
         " walidacyjnej? Wtedy zapisuj raz na epokę jej średnią z całego zbioru walidacyjnego:"
         " każda wartość liczy się tu jako osobna walidacja, a Patience liczy je jako oceny."
-        " Celowa walidacja kilka razy w epoce jest w porządku"
+        " Celowa walidacja kilka razy w epoce jest w porządku."
     ),
     "monitor.warn.eval_per_batch": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, jako {first:.4g}: czy jest"
         " zapisywana po każdej partii walidacyjnej? Zapisz raz na epokę jej średnią z całego"
         " zbioru walidacyjnego. Liczy się tylko pierwsza wartość kroku, dla najlepszej epoki i"
-        " dla detektorów; pozostałe zostają w historii, w epoce {epoch}"
+        " dla detektorów; pozostałe zostają w historii, w epoce {epoch}."
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: krok {step} przychodzi po kroku {last}, więc jest rysowany jako krok"
         " {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo). Czy komórka"
         " treningu została uruchomiona ponownie albo numer partii zaczyna się od nowa w każdej"
         " epoce? Zapisuj krok globalny, np. epoch * len(loader) + i, albo utwórz nowy"
-        " ng.Monitor() dla nowego przebiegu"
+        " ng.Monitor() dla nowego przebiegu."
     ),
     # ten sam krok co ostatni, z nowymi wartościami treningu i walidacji: pętla od nowa
     "monitor.warn.step_again": (
         "nngraph Monitor: krok {step} przychodzi znowu, z nowymi wartościami treningu i"
         " walidacji, więc jest traktowany jako nowy przebieg pętli treningowej: jest rysowany"
         " jako krok {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo)."
-        " Zapisuj krok globalny albo utwórz nowy ng.Monitor() dla nowego przebiegu"
+        " Zapisuj krok globalny albo utwórz nowy ng.Monitor() dla nowego przebiegu."
     ),
     "monitor.warn.stopped_already": (
         "nngraph Monitor: pętla treningowa rusza od nowa, ale ten monitor zatrzymał już"
         " trening w epoce {epoch} ({by}), a mon.should_stop pozostaje True, więc pętla, która"
         " przerywa (break), gdy jest True, kończy się po tej epoce. Aby trenować dalej w tym samym"
         " przebiegu, wywołaj mon.resume() przed pętlą (historia i najlepsza epoka zostają, a"
-        " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()"
+        " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()."
     ),
     "monitor.stopped_by_detector": "o zatrzymanie poprosił {detector}",
     "monitor.stopped_by_user": "kliknięto przycisk Stop albo wywołano request_stop()",
