@@ -153,5 +153,7 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
     cause = message("monitor.aside.cause." + _CAUSE_OF[found.message_id])
     kept = [part for part in _SENTENCES.split(event.message) if "resume()" not in part]
-    said = message("monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept))
+    said = message(
+        "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
+    )
     return dataclasses.replace(event, message=said)

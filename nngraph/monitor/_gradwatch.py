@@ -45,10 +45,10 @@ from nngraph.monitor._gradevent import gradient_event, model_name
 from nngraph.monitor._gradgates import biases_of
 from nngraph.monitor._gradheld import Held
 from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooked
-from nngraph.monitor._gradnostep import NeverStepped
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
+from nngraph.monitor._gradnostep import NeverStepped
 from nngraph.monitor._gradprobe import BackwardProbe
 from nngraph.monitor._gradreset import UnresetGrads
 from nngraph.monitor._gradrules import Judge

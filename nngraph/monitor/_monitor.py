@@ -58,9 +58,9 @@ from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, snapshot_of, summary_text
+from nngraph.monitor._same_data import SameData
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text_lines import TextLines
-from nngraph.monitor._same_data import SameData
 from nngraph.monitor._train_means import TrainingMeans
 from nngraph.monitor._validation_mode import ValidationModes
 from nngraph.monitor._watched import MetricWatching

@@ -243,7 +243,9 @@ def test_batchnorm_and_dropout_effects_are_kept_apart_and_the_warning_ends_a_sen
 
     def both() -> nn.Module:
         torch.manual_seed(0)
-        return nn.Sequential(nn.Linear(8, 16), nn.BatchNorm1d(16), nn.Dropout(0.5), nn.Linear(16, 3))
+        return nn.Sequential(
+            nn.Linear(8, 16), nn.BatchNorm1d(16), nn.Dropout(0.5), nn.Linear(16, 3)
+        )
 
     (said,) = _said(both(), _no_eval)
     assert "with the validation data; Dropout drops units at random)" in said
