@@ -2619,7 +2619,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.grad.never_stepped": (
         "Zapisano już {epochs} epoki, a optimizer.step() nie wykonano ani razu, choć "
-        "loss.backward() dało modelowi gradienty: wagi się nie zmieniają, więc strata stoi "
+        "po loss.backward() model ma gradienty: wagi się nie zmieniają, więc strata stoi "
         "tam, gdzie zaczęła. Wywołuj optimizer.step() po loss.backward() w każdym kroku "
         "uczenia."
     ),
