@@ -191,8 +191,9 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         self._never_stepped = NeverStepped(self._params)  # optimizer.step() forgotten
-        if optimizer is not None and monitor is not None:
-            monitor._log_checks.append(weakref.WeakMethod(self._check_stepped))
+        if optimizer is not None and monitor is not None:  # (those of freed watches dropped)
+            checks = [c for c in monitor._log_checks if c() is not None]
+            monitor._log_checks[:] = [*checks, weakref.WeakMethod(self._check_stepped)]
         if optimizer is not None:
             close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = StepHooks(optimizer, self._optimizer_step, after=self._mark)
