@@ -1130,8 +1130,8 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: w każdej z {epochs} dotychczasowych epok {metric} była tą samą liczbą"
         " co {train} (z dokładnością do 0,1% albo co {train} następnej epoki, którą dały te"
         " same wagi). Czy walidacja nie jest liczona na danych treningowych? Waliduj na"
-        " przykładach, na których model się nie uczy: tylko one pokazują przeuczenie"
-        " (ang. overfitting)."
+        " przykładach, na których model się nie uczy: tylko na nich widać oznaki przeuczenia"
+        " (overfittingu)."
     ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
