@@ -1612,7 +1612,8 @@ MESSAGES: dict[str, str] = {
         "warstwę, do której nie dociera żaden gradient, więc jej wagi się nie zmieniają"
     ),
     "monitor.aside.cause.vanishing": (
-        "że gradient zanika, zanim dotrze do pierwszych warstw, więc prawie się one nie uczą"
+        "zanikający gradient, który ledwo dociera do pierwszych warstw, więc prawie się one nie"
+        " uczą"
     ),
     "monitor.aside.cause.empty_steps": (
         "kroki optymalizatora, które nie mają żadnego gradientu, więc wagi się nie zmieniają"
@@ -1621,10 +1622,10 @@ MESSAGES: dict[str, str] = {
         "stratę, która nie zmienia się wraz z wagami, więc nie ma się z czego uczyć"
     ),
     "monitor.aside.cause.never_stepped": (
-        "że optimizer.step() w ogóle nie jest wywoływane, więc wagi się nie zmieniają"
+        "brak wywołań optimizer.step(), więc wagi się nie zmieniają"
     ),
     "monitor.aside.cause.not_reset": (
-        "że gradienty nie są zerowane między krokami (brak optimizer.zero_grad())"
+        "gradienty niezerowane między krokami (brak optimizer.zero_grad())"
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
