@@ -135,7 +135,10 @@ class MagicCommands:
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(("nngraph", "IPython")))
         old = self.shell.user_ns.get(options.output)  # type: ignore[union-attr]
         self._keep(options.output, monitor, base="mon")
-        arguments = [f"mode={monitor.mode!r}"]  # the mode chosen
+        # the mode only where it says something (sweep s47, L7): typed, or chosen for the metric
+        # given (val_acc is maximised); not the default val_loss's 'min', never typed
+        typed_mode = options.mode != "auto" or options.metric is not None
+        arguments = [f"mode={monitor.mode!r}"] if typed_mode else []
         if options.metric is not None:
             arguments.insert(0, f"metric={options.metric!r}")
         if options.model is not None:

@@ -225,7 +225,8 @@ def test_monitor_mode_is_an_option_and_accuracy_is_maximised(
     ip.run_line_magic("nngraph", line)
     mon = ip.user_ns["m"]
     assert mon.mode == mode and mon.model is ip.user_ns["net"]
-    assert f"mode={mode!r}" in capsys.readouterr().out
+    echoed = f"mode={mode!r}" in capsys.readouterr().out
+    assert echoed == ("--metric" in line or "--mode " in line)  # not the default's (sweep s47)
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
@@ -1427,7 +1428,7 @@ def test_a_monitor_made_again_says_it_replaced_a_logged_run(
     capsys.readouterr()
     ip.run_line_magic("nngraph", "monitor -o lab_mon")
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "lab_mon = ng.Monitor(mode='min')"  # the line to copy comes first
+    assert out[0] == "lab_mon = ng.Monitor()"  # the line to copy comes first
     assert out[1].startswith("%nngraph monitor: the old lab_mon had logged 3 epochs;")
     assert out[1].endswith("-o lab_mon2)") and ip.user_ns["lab_mon"] is not old
     ip.run_line_magic("nngraph", "monitor -o lab_mon2")  # the name it suggested, used again
@@ -1818,3 +1819,29 @@ def test_a_mode_against_the_metrics_name_is_warned_once_in_the_magics_words(
     text = str(caught[0].message)
     assert text.startswith("%nngraph monitor: ") and says in text and "mode=" not in text
     assert ip.user_ns["m_against"].mode == line.split()[-1]  # as asked: a warning, not a refusal
+
+
+@pytest.mark.parametrize(
+    ("line", "echoed"),
+    [
+        ("monitor --model net", "mon = ng.Monitor(model=net)"),
+        (
+            "monitor --model net --metric val_acc",
+            "mon = ng.Monitor(model=net, metric='val_acc', mode='max')",
+        ),
+        ("monitor --model net --mode max", "mon = ng.Monitor(model=net, mode='max')"),
+        ("monitor --metric val_custom", "mon = ng.Monitor(metric='val_custom', mode='min')"),
+    ],
+)
+def test_the_monitor_line_echoes_the_mode_only_where_it_matters(
+    ip: Any, capsys: pytest.CaptureFixture[str], line: str, echoed: str
+) -> None:
+    """Sweep s47, L7: `%nngraph monitor --model model` echoed `mode='min'`, which the student
+    did not type and plain ng.Monitor(model=model) chooses as well."""
+    import torch
+
+    ip.user_ns["net"] = torch.nn.Linear(2, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # --metric val_custom: the mode warning
+        ip.run_line_magic("nngraph", line)
+    assert capsys.readouterr().out.splitlines()[0] == echoed

@@ -873,6 +873,12 @@ MESSAGES: dict[str, str] = {
     "monitor.error.no_best": (
         "there are no best weights to restore: {why}. Pass Monitor(model=model) and log {metric}"
     ),
+    "monitor.error.no_best_other": (
+        "there are no best weights to restore: the monitor keeps the weights of the epoch where"
+        " its watched metric, {metric}, is best, and {metric} was never logged (logged:"
+        " {logged}). To keep the best weights by {other}, make the monitor with it before"
+        " training, mon = ng.Monitor(model=model, metric={other!r}), and train again."
+    ),
     "monitor.error.no_best_unlogged": (
         "there are no best weights to restore: {why}. Log {metric} each epoch, e.g. "
         "mon.log(epoch, {metric}=...), or pick a metric you log: Monitor(model=model, metric=...)"
@@ -911,7 +917,7 @@ MESSAGES: dict[str, str] = {
         " the best {metric} (epoch {epoch}) and put back now are the ones it was made with. If"
         " you trained another model object (the cell that makes the model run again after the"
         " monitor was made), that model keeps its last weights: make a new monitor for it,"
-        " ng.Monitor(model=your_model), and train it again"
+        " ng.Monitor(model=your_model), and train it again."
     ),
     "monitor.watched.model_unchanged": (
         "nngraph Monitor: the model this monitor watches has not changed since epoch {since},"
@@ -981,7 +987,7 @@ MESSAGES: dict[str, str] = {
         "training_progress() needs a list of training errors, one per epoch of the strip, "
         "e.g. training_progress([1.2, 1.1, 1.0]); got {value!r}"
     ),
-    "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed",
+    "monitor.warn.listener": "nngraph: a monitor listener failed ({exc}); it was removed.",
     "monitor.error.best_attribute": (
         "Monitor has no attribute {name!r}: the best epoch is mon.best.epoch, its value"
         " mon.best.value and its step mon.best.step (mon.best is None before the metric is"
@@ -1020,21 +1026,21 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" makes the epoch with the highest {metric!r} the best one,'
         " but the name {metric!r} is that of a loss or an error, where lower is better; pass"
-        ' mode="min", or leave mode out and the name decides, unless higher really is better'
+        ' mode="min", or leave mode out and the name decides, unless higher really is better.'
     ),
     "monitor.warn.mode_against_name.max": (
         'nngraph Monitor: mode="min" makes the epoch with the lowest {metric!r} the best one,'
         " but the name {metric!r} is that of an accuracy or a score, where higher is better;"
         ' pass mode="max", or leave mode out and the name decides, unless lower really is'
-        " better"
+        " better."
     ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: the name of metric {metric!r} does not say whether higher or lower is"
         " better, so it is taken as a loss (lower is better) and the best epoch is its lowest"
         ' value; for an accuracy or a score pass mode="max", and mode="min" to keep it'
-        " a loss without this warning"
+        " a loss without this warning."
     ),
-    "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text",
+    "monitor.warn.view": "nngraph: live view unavailable ({exc}); printing text.",
     "monitor.param.pq_k": "PQ's strip length k",
     "monitor.param.gl_alpha": "GL alpha",
     "monitor.param.pq_alpha": "PQ alpha",
@@ -1062,19 +1068,25 @@ MESSAGES: dict[str, str] = {
     "monitor.warn.metric_missing": (
         "nngraph Monitor: the watched metric {metric!r} was never logged (logged: {logged}), so"
         " nothing can stop training early or restore the best weights. Log it under that name,"
-        " or watch the name you log: Monitor(metric='your_name')"
+        " or watch the name you log: Monitor(metric='your_name')."
     ),
     "monitor.warn.metric_missing_one": (
         "nngraph Monitor: the watched metric {metric!r} was never logged (logged: {logged}), so"
         " nothing can stop training early or restore the best weights. Log it under that name,"
-        " or watch the validation metric you log: Monitor(metric={close!r})"
+        " or watch the validation metric you log: Monitor(metric={close!r})."
+    ),
+    "monitor.warn.same_data": (
+        "nngraph Monitor: at each of the {epochs} epochs so far, {metric} has been the same"
+        " number as {train} (to 0.1%, or as the next epoch's {train}, which the same weights"
+        " gave). Is the validation computed on the training data? Validate on examples the"
+        " model does not train on: only they show overfitting."
     ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: validation ran with the model in training mode (no model.eval()"
         " before it): its {modules} {act} as in training ({effects}), so the validation loss is"
         " noisy and not the one the model gives in use, and the detectors and the best epoch"
         " are judged on it. Call model.eval() before validating, and model.train() before"
-        " training again"
+        " training again."
     ),
     "monitor.validation_mode.dropout": "Dropout drops units at random",
     "monitor.validation_mode.norm": (
@@ -1091,7 +1103,7 @@ MESSAGES: dict[str, str] = {
         " class's value, negated, so on raw scores training pushes that score up without end."
         " Add F.log_softmax(scores, dim=1) (or nn.LogSoftmax(dim=1) as the last layer) before"
         " it, or give the raw scores to nn.CrossEntropyLoss, which applies log-softmax itself."
-        " ng.trace(model, x, loss=...).health() names the layer that feeds the loss"
+        " ng.trace(model, x, loss=...).health() names the layer that feeds the loss."
     ),
     "monitor.warn.negative_loss_maybe": (
         "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
@@ -1103,49 +1115,49 @@ MESSAGES: dict[str, str] = {
         " it, or give the raw scores to nn.CrossEntropyLoss, which applies log-softmax itself;"
         " ng.trace(model, x, loss=...).health() names the layer that feeds the loss. A loss that"
         " may be below 0 (a Gaussian NLL, a negative ELBO, a loss of your own) is fine: then"
-        " ignore this"
+        " ignore this."
     ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: the watched metric {metric!r} is logged more than once in epoch"
         " {epoch}. Each call is judged as one evaluation, so the detectors count batches (Patience"
         " stops after so many batches without a better one) and the best is the luckiest batch."
         " Log the epoch's mean once per epoch, mon.log(epoch=epoch, {metric}=epoch_mean), or"
-        " watch a validation loss"
+        " watch a validation loss."
     ),
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} watches {metric!r}, which was never logged (logged:"
-        " {logged}), so it stays silent. Give it the name you log: metric='your_name'"
+        " {logged}), so it stays silent. Give it the name you log: metric='your_name'."
     ),
     "monitor.warn.metric_close_test": (
         "nngraph Monitor: the watched metric {metric!r} has not been logged (logged: {logged}):"
         " did you mean {close!r}? Until it is logged, nothing can stop training early or restore"
         " the best weights. If {close!r} is measured on data held out to choose the epoch (a"
         " validation set), log it as {metric!r}; a test set is only for the end, once the"
-        " epoch is chosen: choosing by it makes its score look better than it is"
+        " epoch is chosen: choosing by it makes its score look better than it is."
     ),
     "monitor.warn.metric_close": (
         "nngraph Monitor: the watched metric {metric!r} has not been logged (logged: {logged}):"
         " did you mean {close!r}? Until it is logged, nothing can stop training early or restore"
         " the best weights. Watch the name you log, Monitor(metric={close!r}), or log it as"
-        " {metric!r}"
+        " {metric!r}."
     ),
     "monitor.warn.detector_metric_close": (
         "nngraph Monitor: {detector} watches {metric!r}, which has not been logged (logged:"
         " {logged}): did you mean {close!r}? Until it is logged, it stays silent. Give it the"
-        " name you log: metric={close!r}"
+        " name you log: metric={close!r}."
     ),
     "monitor.warn.detector_train_missing": (
         "nngraph Monitor: {detector} compares {metric!r} with the training metric, logged as"
         " one of {twins}, which was never logged (logged: {logged}), so it stays silent. Log"
         " the training metric under one of those names, or give it the name you log:"
-        " train_metric='your_name'"
+        " train_metric='your_name'."
     ),
     "monitor.warn.steps_are_epochs": (
         "nngraph Monitor: validation came at steps {first} and {second}, so they are counted as"
         " epochs {as_first} and {as_second}: each validation ends an epoch, as a step may count"
         " batches. If your step is the epoch number, pass it as epoch=, e.g. mon.log(epoch=epoch,"
         " loss=...): then the text lines, best.epoch and the events use your numbers (epoch"
-        " {second}). If it counts batches, this is right: ignore this warning"
+        " {second}). If it counts batches, this is right: ignore this warning."
     ),
     "monitor.warn.steps_resumed": (
         "nngraph Monitor: the steps start at {start} and go up by one ({start}, {next}, ...), as"
@@ -1153,47 +1165,47 @@ MESSAGES: dict[str, str] = {
         " epochs are counted from 1: step {start} is epoch 1, step {next} is epoch 2. To keep"
         " your loop's numbers (epoch {start}, {next}, ...) in the text lines, best.epoch and the"
         " events, pass them as epoch=, e.g. mon.log(epoch=epoch, loss=...). If your step counts"
-        " batches, this is right: ignore this warning"
+        " batches, this is right: ignore this warning."
     ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} was logged for step {step} already, with the same value: did"
         " you run the cell again, or evaluate the same epoch twice? This call is kept in the history, in epoch {epoch}, but it is not counted as a"
         " new epoch, and the detectors do not judge it again (one step evaluated twice says"
         " nothing new about training). To log a new epoch, give it its own step: mon.log({next},"
-        " ...)"
+        " ...)."
     ),
     "monitor.warn.eval_back_to_back": (
         "nngraph Monitor: {metric} was logged again in epoch {epoch} right after its last value"
         " ({first:.4g}), with nothing logged between: is it logged once per validation batch?"
         " Then log its mean over the whole validation set once per epoch instead: each value"
         " counts here as a validation of its own, and Patience counts them as evaluations."
-        " Validating several times an epoch on purpose is fine"
+        " Validating several times an epoch on purpose is fine."
     ),
     "monitor.warn.eval_per_batch": (
         "nngraph Monitor: {metric} was logged for step {step} already, as {first:.4g}: is it"
         " logged once per validation batch? Log its mean over the whole validation set once per"
         " epoch instead. Only the first value of a step counts, for the best epoch and the"
-        " detectors; the others are kept in the history, in epoch {epoch}"
+        " detectors; the others are kept in the history, in epoch {epoch}."
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: step {step} comes after step {last}, so it is drawn at step {moved}"
         " and the curves go on (the steps after it are moved the same way). Did you run the"
         " training cell again, or does a batch index start again each epoch? Log a global step"
-        " such as epoch * len(loader) + i, or make a new ng.Monitor() for a new run"
+        " such as epoch * len(loader) + i, or make a new ng.Monitor() for a new run."
     ),
     # the same step as the last, with new training and validation values: the loop run again
     "monitor.warn.step_again": (
         "nngraph Monitor: step {step} comes again, with new training and validation values, so"
         " it is taken for a new run of the training loop: it is drawn at step {moved} and the"
         " curves go on (the steps after it are moved the same way). Log a global step, or make"
-        " a new ng.Monitor() for a new run"
+        " a new ng.Monitor() for a new run."
     ),
     "monitor.warn.stopped_already": (
         "nngraph Monitor: the training loop runs again, but this monitor already stopped the"
         " run at epoch {epoch} ({by}), and mon.should_stop stays True, so a loop that breaks on"
         " it ends after this epoch. To train on in the same run, call mon.resume() before the"
         " loop (the history and the best epoch stay, and the detectors may stop it again); for"
-        " a new run, make a new ng.Monitor()"
+        " a new run, make a new ng.Monitor()."
     ),
     "monitor.stopped_by_detector": "{detector} asked to stop",
     "monitor.stopped_by_user": "the Stop button was clicked, or request_stop() called",
@@ -1548,6 +1560,31 @@ MESSAGES: dict[str, str] = {
         " all the gradients so far, and that alone can make training blow up. If the loop still"
         " lacks it, call optimizer.zero_grad() before each loss.backward() and train again"
         " first. What the curves show: {message}"
+    ),
+    # in front of Patience's stop on a model that is not learning, when GradientWatch found
+    # earlier what keeps it from learning (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.watch_cause_first": (
+        "Before you call resume() or change the learning rate: GradientWatch found {when}"
+        " {cause}. More epochs help little while that lasts: fix it first (the watch's message"
+        " says how). What the curves show: {message}"
+    ),
+    "monitor.aside.cause.no_gradient": (
+        "a layer that gets no gradient at all, so its weights never change"
+    ),
+    "monitor.aside.cause.vanishing": (
+        "that the gradient vanishes before it reaches the first layers, so they hardly learn"
+    ),
+    "monitor.aside.cause.empty_steps": (
+        "optimizer steps that find no gradient to apply, so the weights never change"
+    ),
+    "monitor.aside.cause.flat_loss": (
+        "a loss that does not change with the weights, so there is nothing to learn from"
+    ),
+    "monitor.aside.cause.never_stepped": (
+        "that optimizer.step() never runs, so the weights never change"
+    ),
+    "monitor.aside.cause.not_reset": (
+        "that the gradients are not reset between steps (no optimizer.zero_grad())"
     ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
@@ -2526,6 +2563,23 @@ MESSAGES: dict[str, str] = {
         "cross-entropy rounds to 0, blown up by a learning rate far too high (lower it 10 to "
         "100 times). Else the loss is constant, not depending on the weights (cross-entropy "
         "over a single output is always 0)."
+    ),
+    "monitor.grad.never_stepped": (
+        "{epochs} epochs were logged and optimizer.step() has not run once, though "
+        "loss.backward() gave the model gradients: the weights never change, so the loss "
+        "stays where it started. Call optimizer.step() after loss.backward() in each "
+        "training step."
+    ),
+    "monitor.grad.zero_flat_start": (
+        "{call} ran {steps} times in a row while every gradient was exactly zero, from the first "
+        "step on, and loss.backward() itself gave these zeros: the loss does not change with the "
+        "weights, so there is nothing to learn from. Neither the order of zero_grad(), "
+        "backward() and step() nor the learning rate is the cause: no step has had a gradient "
+        "to change the weights with. Most often the loss does not depend on the weights at "
+        "all: cross-entropy over a single output is always 0 (give the model 2 outputs for "
+        "CrossEntropyLoss, or use BCEWithLogitsLoss with one output). Else the logits were "
+        "already so large before the first step that cross-entropy rounds to 0 (a model "
+        "trained earlier at a learning rate far too high, or a huge initialisation)."
     ),
     "monitor.grad.eval.norm": (
         "BatchNorm uses its running statistics (no longer updated) instead of the batch's"

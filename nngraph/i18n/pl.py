@@ -913,6 +913,13 @@ MESSAGES: dict[str, str] = {
         "nie ma najlepszych wag do przywrócenia: {why}. Przekaż Monitor(model=model) i zapisuj "
         "{metric} przez log()"
     ),
+    "monitor.error.no_best_other": (
+        "nie ma najlepszych wag do przywrócenia: monitor zachowuje wagi z epoki, w której"
+        " obserwowana metryka, {metric}, jest najlepsza, a {metric} nigdy nie zapisano"
+        " (zapisano: {logged}). Aby zachować najlepsze wagi według {other}, utwórz monitor z tą"
+        " metryką przed treningiem, mon = ng.Monitor(model=model, metric={other!r}), i wytrenuj"
+        " model od nowa."
+    ),
     "monitor.error.no_best_unlogged": (
         "nie ma najlepszych wag do przywrócenia: {why}. Zapisuj {metric} w każdej epoce, np. "
         "mon.log(epoch, {metric}=...), albo wybierz metrykę, którą zapisujesz: "
@@ -954,7 +961,7 @@ MESSAGES: dict[str, str] = {
         " przywrócone teraz to te, z którymi go utworzono. Jeśli trenowany był inny obiekt modelu"
         " (komórka, która tworzy model, uruchomiona ponownie po utworzeniu monitora), ten model"
         " zachowuje swoje ostatnie wagi: utwórz dla niego nowy monitor,"
-        " ng.Monitor(model=twoj_model), i wytrenuj go ponownie"
+        " ng.Monitor(model=twoj_model), i wytrenuj go ponownie."
     ),
     "monitor.watched.model_unchanged": (
         "nngraph Monitor: model obserwowany przez ten monitor nie zmienił się od epoki {since},"
@@ -1027,7 +1034,7 @@ MESSAGES: dict[str, str] = {
         "np. training_progress([1.2, 1.1, 1.0]); otrzymano {value!r}"
     ),
     "monitor.warn.listener": (
-        "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony"
+        "nngraph: słuchacz monitora zgłosił błąd ({exc}), więc został odłączony."
     ),
     "monitor.error.best_attribute": (
         "Monitor nie ma atrybutu {name!r}: najlepsza epoka to mon.best.epoch, jej wartość"
@@ -1068,21 +1075,21 @@ MESSAGES: dict[str, str] = {
         'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
         " {metric!r}, ale {metric!r} to nazwa straty albo błędu, gdzie lepsza jest niższa"
         ' wartość; podaj mode="min" albo pomiń mode, a wtedy rozstrzygnie nazwa, chyba że'
-        " naprawdę lepsza jest wyższa"
+        " naprawdę lepsza jest wyższa."
     ),
     "monitor.warn.mode_against_name.max": (
         'nngraph Monitor: mode="min" wybiera jako najlepszą epokę tę z najniższą wartością'
         " {metric!r}, ale {metric!r} to nazwa dokładności albo wyniku, gdzie lepsza jest wyższa"
         ' wartość; podaj mode="max" albo pomiń mode, a wtedy rozstrzygnie nazwa, chyba że'
-        " naprawdę lepsza jest niższa"
+        " naprawdę lepsza jest niższa."
     ),
     "monitor.warn.mode_unknown": (
         "nngraph Monitor: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa), a najlepsza epoka to"
         ' ta z najniższą wartością; dla dokładności albo innego wyniku podaj mode="max",'
-        ' a mode="min", żeby zostawić ją stratą bez tego ostrzeżenia'
+        ' a mode="min", żeby zostawić ją stratą bez tego ostrzeżenia.'
     ),
-    "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst",
+    "monitor.warn.view": "nngraph: widok na żywo jest niedostępny ({exc}); wypisuję tekst.",
     "monitor.param.pq_k": "długość odcinka k w PQ",
     "monitor.param.gl_alpha": "alpha w GL",
     "monitor.param.pq_alpha": "alpha w PQ",
@@ -1111,20 +1118,27 @@ MESSAGES: dict[str, str] = {
         "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana "
         "(zapisane: {logged}), więc nic nie zatrzyma treningu wcześniej ani nie przywróci "
         "najlepszych wag. Zapisuj ją pod tą nazwą albo podaj w Monitorze nazwę, pod którą ją "
-        "zapisujesz: Monitor(metric='twoja_nazwa')"
+        "zapisujesz: Monitor(metric='twoja_nazwa')."
     ),
     "monitor.warn.metric_missing_one": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została ani razu zapisana"
         " (zapisane: {logged}), więc nic nie może wcześniej zatrzymać treningu ani przywrócić"
         " najlepszych wag. Zapisuj ją pod tą nazwą albo obserwuj zapisywaną metrykę walidacyjną:"
-        " Monitor(metric={close!r})"
+        " Monitor(metric={close!r})."
+    ),
+    "monitor.warn.same_data": (
+        "nngraph Monitor: w każdej z {epochs} dotychczasowych epok {metric} była tą samą liczbą"
+        " co {train} (z dokładnością do 0,1% albo co {train} następnej epoki, którą dały te"
+        " same wagi). Czy walidacja nie jest liczona na danych treningowych? Waliduj na"
+        " przykładach, na których model się nie uczy: tylko na nich widać oznaki przeuczenia"
+        " (overfittingu)."
     ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
         " przed nią): jego {modules} {act} jak podczas treningu ({effects}), więc strata"
         " walidacyjna jest zaszumiona i nie jest tą, którą model daje w użyciu, a detektory i"
         " najlepsza epoka są oceniane na jej podstawie. Wywołaj model.eval() przed walidacją,"
-        " a model.train() przed dalszym treningiem"
+        " a model.train() przed dalszym treningiem."
     ),
     "monitor.validation_mode.dropout": "Dropout wyłącza losowo wybrane jednostki",
     "monitor.validation_mode.norm": (
@@ -1142,7 +1156,7 @@ MESSAGES: dict[str, str] = {
         " na surowych wynikach trening podbija ten wynik bez końca. Dodaj przed nią"
         " F.log_softmax(scores, dim=1) (albo nn.LogSoftmax(dim=1) jako ostatnią warstwę) albo"
         " podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax."
-        " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie"
+        " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie."
     ),
     "monitor.warn.negative_loss_maybe": (
         "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
@@ -1155,19 +1169,19 @@ MESSAGES: dict[str, str] = {
         " podaj surowe wyniki nn.CrossEntropyLoss, która sama nakłada log-softmax;"
         " ng.trace(model, x, loss=...).health() wskaże warstwę, która podaje dane stracie. Strata,"
         " która może być ujemna (gaussowska NLL, ujemne ELBO, twoja własna), jest w porządku:"
-        " wtedy pomiń to ostrzeżenie"
+        " wtedy pomiń to ostrzeżenie."
     ),
     "monitor.warn.watched_per_batch": (
         "nngraph Monitor: obserwowana metryka {metric!r} jest zapisywana więcej niż raz w epoce "
         "{epoch}. Każde wywołanie jest oceniane jako osobny pomiar, więc detektory liczą partie "
         "(Patience zatrzyma trening po tylu partiach bez poprawy), a najlepsza wartość to "
         "najszczęśliwsza partia. Zapisuj średnią z epoki raz na epokę, mon.log(epoch=epoch, "
-        "{metric}=srednia_z_epoki), albo obserwuj stratę walidacyjną"
+        "{metric}=srednia_z_epoki), albo obserwuj stratę walidacyjną."
     ),
     "monitor.warn.detector_metric_missing": (
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została ani razu "
         "zapisana (zapisane: {logged}), więc milczy. Podaj mu nazwę, której używasz: "
-        "metric='twoja_nazwa'"
+        "metric='twoja_nazwa'."
     ),
     "monitor.warn.metric_close_test": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
@@ -1175,25 +1189,25 @@ MESSAGES: dict[str, str] = {
         "treningu wcześniej ani nie przywróci najlepszych wag. Jeśli {close!r} liczysz na "
         "danych odłożonych do wyboru epoki (zbiorze walidacyjnym), zapisuj ją jako {metric!r}; "
         "zbiór testowy jest tylko na koniec, gdy epoka jest już wybrana: wybór według niego "
-        "sprawia, że jego wynik wygląda lepiej, niż jest"
+        "sprawia, że jego wynik wygląda lepiej, niż jest."
     ),
     "monitor.warn.metric_close": (
         "nngraph Monitor: obserwowana metryka {metric!r} nie została jeszcze zapisana "
         "(zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, nic nie zatrzyma "
         "treningu wcześniej ani nie przywróci najlepszych wag. Podaj w Monitorze nazwę, pod "
         "którą zapisujesz metrykę, Monitor(metric={close!r}), albo zapisuj tę metrykę pod "
-        "nazwą {metric!r}"
+        "nazwą {metric!r}."
     ),
     "monitor.warn.detector_metric_close": (
         "nngraph Monitor: {detector} obserwuje metrykę {metric!r}, która nie została jeszcze "
         "zapisana (zapisane: {logged}): czy chodziło o {close!r}? Dopóki jej nie ma, milczy. "
-        "Podaj mu nazwę, której używasz: metric={close!r}"
+        "Podaj mu nazwę, której używasz: metric={close!r}."
     ),
     "monitor.warn.detector_train_missing": (
         "nngraph Monitor: {detector} porównuje metrykę {metric!r} z metryką treningową o jednej "
         "z nazw {twins}, która nie została ani razu zapisana (zapisane: {logged}), więc milczy. "
         "Zapisuj metrykę treningową pod jedną z tych nazw albo podaj nazwę, której używasz: "
-        "train_metric='twoja_nazwa'"
+        "train_metric='twoja_nazwa'."
     ),
     "monitor.warn.steps_are_epochs": (
         "nngraph Monitor: walidacja przyszła w krokach {first} i {second}, więc liczą się one"
@@ -1201,7 +1215,7 @@ MESSAGES: dict[str, str] = {
         " partie danych. Jeśli twój krok to numer epoki, podaj go jako epoch=, np."
         " mon.log(epoch=epoch, loss=...): wtedy wiersze tekstu, best.epoch i zdarzenia użyją"
         " twoich numerów (epoka {second}). Jeśli krok liczy partie danych, tak jest dobrze:"
-        " zignoruj to ostrzeżenie"
+        " zignoruj to ostrzeżenie."
     ),
     "monitor.warn.steps_resumed": (
         "nngraph Monitor: kroki zaczynają się od {start} i rosną o jeden ({start}, {next}, ...),"
@@ -1209,48 +1223,48 @@ MESSAGES: dict[str, str] = {
         " epoki są liczone od 1: krok {start} to epoka 1, krok {next} to epoka 2. Aby zachować"
         " numery twojej pętli (epoki {start}, {next}, ...) w wierszach tekstu, best.epoch i"
         " zdarzeniach, podaj je jako epoch=, np. mon.log(epoch=epoch, loss=...). Jeśli krok"
-        " liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie"
+        " liczy partie danych, tak jest dobrze: zignoruj to ostrzeżenie."
     ),
     "monitor.warn.eval_repeated": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, z tą samą wartością: czy"
         " komórka została uruchomiona ponownie albo ta sama epoka oceniona dwa razy? To wywołanie zostaje w historii, w epoce {epoch}, ale nie liczy"
         " się jako nowa epoka, a detektory nie oceniają go ponownie (ten sam krok oceniony dwa"
         " razy nie mówi nic nowego o treningu). Nową epokę zapisz z jej własnym krokiem:"
-        " mon.log({next}, ...)"
+        " mon.log({next}, ...)."
     ),
     "monitor.warn.eval_back_to_back": (
         "nngraph Monitor: {metric} zapisano ponownie w epoce {epoch} zaraz po poprzedniej"
         " wartości ({first:.4g}), bez niczego pomiędzy: czy jest zapisywana po każdej partii"
         " walidacyjnej? Wtedy zapisuj raz na epokę jej średnią z całego zbioru walidacyjnego:"
         " każda wartość liczy się tu jako osobna walidacja, a Patience liczy je jako oceny."
-        " Celowa walidacja kilka razy w epoce jest w porządku"
+        " Celowa walidacja kilka razy w epoce jest w porządku."
     ),
     "monitor.warn.eval_per_batch": (
         "nngraph Monitor: {metric} zapisano już dla kroku {step}, jako {first:.4g}: czy jest"
         " zapisywana po każdej partii walidacyjnej? Zapisz raz na epokę jej średnią z całego"
         " zbioru walidacyjnego. Liczy się tylko pierwsza wartość kroku, dla najlepszej epoki i"
-        " dla detektorów; pozostałe zostają w historii, w epoce {epoch}"
+        " dla detektorów; pozostałe zostają w historii, w epoce {epoch}."
     ),
     "monitor.warn.step_back": (
         "nngraph Monitor: krok {step} przychodzi po kroku {last}, więc jest rysowany jako krok"
         " {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo). Czy komórka"
         " treningu została uruchomiona ponownie albo numer partii zaczyna się od nowa w każdej"
         " epoce? Zapisuj krok globalny, np. epoch * len(loader) + i, albo utwórz nowy"
-        " ng.Monitor() dla nowego przebiegu"
+        " ng.Monitor() dla nowego przebiegu."
     ),
     # ten sam krok co ostatni, z nowymi wartościami treningu i walidacji: pętla od nowa
     "monitor.warn.step_again": (
         "nngraph Monitor: krok {step} przychodzi znowu, z nowymi wartościami treningu i"
         " walidacji, więc jest traktowany jako nowy przebieg pętli treningowej: jest rysowany"
         " jako krok {moved} i krzywe biegną dalej (kolejne kroki są przesuwane tak samo)."
-        " Zapisuj krok globalny albo utwórz nowy ng.Monitor() dla nowego przebiegu"
+        " Zapisuj krok globalny albo utwórz nowy ng.Monitor() dla nowego przebiegu."
     ),
     "monitor.warn.stopped_already": (
         "nngraph Monitor: pętla treningowa rusza od nowa, ale ten monitor zatrzymał już"
         " trening w epoce {epoch} ({by}), a mon.should_stop pozostaje True, więc pętla, która"
         " przerywa (break), gdy jest True, kończy się po tej epoce. Aby trenować dalej w tym samym"
         " przebiegu, wywołaj mon.resume() przed pętlą (historia i najlepsza epoka zostają, a"
-        " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()"
+        " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()."
     ),
     "monitor.stopped_by_detector": "o zatrzymanie poprosił {detector}",
     "monitor.stopped_by_user": "kliknięto przycisk Stop albo wywołano request_stop()",
@@ -1630,6 +1644,32 @@ MESSAGES: dict[str, str] = {
         " wszystkich dotychczasowych gradientów, a już samo to może rozsadzić trening. Jeśli w"
         " pętli nadal tego brakuje, najpierw wywołuj optimizer.zero_grad() przed każdym"
         " loss.backward() i wytrenuj model od nowa. Co pokazują krzywe: {message}"
+    ),
+    # przed słowami Patience o modelu, który się nie uczy, gdy GradientWatch wcześniej
+    # zauważył, co mu to uniemożliwia (nngraph/monitor/_cause_aside.py)
+    "monitor.aside.watch_cause_first": (
+        "Zanim wywołasz resume() albo zmienisz współczynnik uczenia: GradientWatch zauważył"
+        " {when} {cause}. Dopóki tak jest, więcej epok niewiele pomoże: najpierw to napraw (jak,"
+        " mówi komunikat GradientWatch). Co pokazują krzywe: {message}"
+    ),
+    "monitor.aside.cause.no_gradient": (
+        "warstwę, do której nie dociera żaden gradient, więc jej wagi się nie zmieniają"
+    ),
+    "monitor.aside.cause.vanishing": (
+        "zanikający gradient, który ledwo dociera do pierwszych warstw, więc prawie się one nie"
+        " uczą"
+    ),
+    "monitor.aside.cause.empty_steps": (
+        "kroki optymalizatora, które nie mają żadnego gradientu, więc wagi się nie zmieniają"
+    ),
+    "monitor.aside.cause.flat_loss": (
+        "stratę, która nie zmienia się wraz z wagami, więc nie ma się z czego uczyć"
+    ),
+    "monitor.aside.cause.never_stepped": (
+        "brak wywołań optimizer.step(), więc wagi się nie zmieniają"
+    ),
+    "monitor.aside.cause.not_reset": (
+        "gradienty niezerowane między krokami (brak optimizer.zero_grad())"
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
@@ -2665,6 +2705,24 @@ MESSAGES: dict[str, str] = {
         "zaokrągla się do 0, bo rozdmuchał je o wiele za duży współczynnik uczenia (zmniejsz go "
         "10 do 100 razy). W przeciwnym razie strata jest stała i nie zależy od wag (entropia "
         "krzyżowa dla jednego wyjścia zawsze daje 0)."
+    ),
+    "monitor.grad.never_stepped": (
+        "Zapisano już {epochs} epoki, a optimizer.step() nie wykonano ani razu, choć "
+        "po loss.backward() model ma gradienty: wagi się nie zmieniają, więc strata stoi "
+        "tam, gdzie zaczęła. Wywołuj optimizer.step() po loss.backward() w każdym kroku "
+        "uczenia."
+    ),
+    "monitor.grad.zero_flat_start": (
+        "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, od "
+        "pierwszego kroku, a te zera dało już samo loss.backward(): strata nie zmienia się "
+        "wraz z wagami, więc nie ma się z czego uczyć. Przyczyną nie jest ani kolejność "
+        "zero_grad(), backward() i step(), ani współczynnik uczenia: żaden krok nie miał "
+        "jeszcze gradientu, którym mógłby zmienić wagi. Najczęściej strata w ogóle nie zależy "
+        "od wag: entropia krzyżowa dla jednego wyjścia zawsze daje 0 (daj modelowi 2 wyjścia "
+        "dla CrossEntropyLoss albo użyj BCEWithLogitsLoss z jednym wyjściem). W przeciwnym "
+        "razie logity już przed pierwszym krokiem były tak duże, że entropia krzyżowa "
+        "zaokrągla się do 0 (model wytrenowany wcześniej z o wiele za dużym współczynnikiem "
+        "uczenia albo ogromna inicjalizacja)."
     ),
     "monitor.grad.eval.norm": (
         "BatchNorm zamiast statystyk partii używa zapamiętanych statystyk bieżących "

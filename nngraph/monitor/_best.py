@@ -267,14 +267,28 @@ class BestTracking:
             elif self.metric in self.series:  # logged, but never a finite value (as summary())
                 raise NNGraphError(message("monitor.error.no_best_finite", metric=self.metric))
             else:  # the model was given: only the metric is missing
-                why = message("monitor.why.no_metric", metric=self.metric)
-                said = message("monitor.error.no_best_unlogged", why=why, metric=self.metric)
-                raise NNGraphError(said)
+                raise NNGraphError(self._unlogged())
             raise NNGraphError(message("monitor.error.no_best", why=why, metric=self.metric))
         self._refuse_an_old_models_weights(target)
         self._weights.restore(target)
         if target is self._model:
             self._restored = self._best
+
+    def _unlogged(self) -> str:
+        """Why there are no best weights when the watched metric was never logged. A run that
+        logs one validation metric of its own (only ``val_acc``, a Keras habit; sweep s47,
+        M9) is told the exact monitor to make: the weights are kept only where the watched
+        metric is best, so none of its epochs can be restored now."""
+        validation = [name for name in self.series if is_validation(name)]
+        if len(validation) == 1:
+            return message(
+                "monitor.error.no_best_other",
+                metric=self.metric,
+                other=validation[0],
+                logged=", ".join(self.series),
+            )
+        why = message("monitor.why.no_metric", metric=self.metric)
+        return message("monitor.error.no_best_unlogged", why=why, metric=self.metric)
 
     def _refuse_an_old_models_weights(self, target: Any) -> None:
         """Refuse weights kept from a watched model that was not the one trained: it stopped

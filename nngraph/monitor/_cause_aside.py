@@ -6,6 +6,12 @@ blow-up (unstable training, a divergence) advises a smaller learning rate, thoug
 rate may be fine: the same loop with ``zero_grad()`` trains well (sweep s45, a 20-64-5 MLP at
 SGD 0.01). :func:`not_reset_first` puts the cause the watch found in front of its words.
 
+So too for Patience's stop on a model that is not learning (sweep s47, M1): it suggests
+``resume()``, as some networks sit on a plateau for a while, though the watch may have found
+already what keeps this one from learning (dead ReLU units that do not recover on their own, a
+gradient that vanishes, steps with no gradient, no ``optimizer.step()`` at all). Then that
+cause goes in front, and the sentences that suggest ``resume()`` are left out.
+
     >>> from nngraph.monitor import Event
     >>> watch = Event(step=3, epoch=1, detector="GradientWatch", kind="gradient",
     ...               message_id="grad.not_reset", message="...", stop=False)
@@ -21,12 +27,13 @@ SGD 0.01). :func:`not_reset_first` puts the cause the watch found in front of it
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 
 from nngraph.i18n import message
 from nngraph.monitor._common import Event
 
-__all__ = ["not_reset_first"]
+__all__ = ["not_reset_first", "watch_cause_first"]
 
 #: The last part of the message ids (GL's, PQ's, UP's, the gap's, Patience's) whose words blame
 #: a learning rate too high for training that became unstable, swings or diverged; Divergence's
@@ -40,11 +47,53 @@ _BLAMES_STEPS = frozenset(
 )  # fmt: skip
 
 
+#: Patience's message ids (the last part) for a model that is not learning, or learned little
+_NOT_LEARNING = frozenset(
+    {
+        "never", "never_improved", "never_improved_delta", "never_improved_relative",
+        "barely_moved", "barely_improved", "fire", "fire_delta", "fire_relative", "near_chance",
+        "chance_blown",
+    }
+)  # fmt: skip
+
+#: GradientWatch's findings that keep a model from learning, by the words that name them
+_KEEPS_FROM_LEARNING = {
+    "no_gradient": (
+        "grad.dead", "grad.dead_many", "grad.dead_from_start", "grad.dead_from_start_many",
+        "grad.zero", "grad.zero_many", "grad.zero_from_start", "grad.zero_from_start_many",
+    ),
+    "vanishing": (
+        "grad.vanishing", "grad.vanishing_many", "grad.vanishing_below",
+        "grad.vanishing_below_many", "grad.vanishing_fell", "grad.vanishing_fell_many",
+    ),
+    "empty_steps": (
+        "grad.step_none", "grad.step_zero", "grad.closure_none", "grad.closure_zero",
+        "grad.watch_none", "grad.watch_zero", "grad.step_unreached", "grad.watch_unreached",
+    ),
+    "flat_loss": ("grad.zero_flat", "grad.zero_flat_start"),
+    "never_stepped": ("grad.never_stepped",),
+    "not_reset": ("grad.not_reset",),
+}  # fmt: skip
+_CAUSE_OF = {mid: cause for cause, ids in _KEEPS_FROM_LEARNING.items() for mid in ids}
+
+#: a sentence of a message: it ends at a full stop followed by a capital letter
+_SENTENCES = re.compile(r"(?<=\.)\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+
+
+def _not_learning(event: Event) -> bool:
+    """Whether ``event`` is Patience's stop on a model that is not learning."""
+    return event.message_id.rsplit(".", 1)[-1] in _NOT_LEARNING
+
+
 def not_reset_first(event: Event, earlier: Iterable[Event]) -> Event:
     """``event`` with the GradientWatch finding that the gradients are not reset in front of
     its message, where ``earlier`` (the monitor's events so far) holds one from no later than
     ``event`` and ``event`` blames the learning rate for a blow-up (see :data:`_BLAMES_STEPS`);
-    ``event`` itself otherwise."""
+    for a Patience stop on a model that is not learning, any finding that keeps it from
+    learning (see :func:`watch_cause_first`); ``event`` itself otherwise."""
+    earlier = list(earlier)
+    if event.message_id.startswith("patience.") and _not_learning(event):
+        return watch_cause_first(event, earlier)
     blames_steps = event.kind == "divergence" or event.message_id.startswith("divergence.")
     if not blames_steps and event.message_id.rsplit(".", 1)[-1] not in _BLAMES_STEPS:
         return event
@@ -64,4 +113,47 @@ def not_reset_first(event: Event, earlier: Iterable[Event]) -> Event:
     at = "at_epoch" if found.unit == "epoch" else "at_step"
     when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
     said = message("monitor.aside.not_reset_first", when=when, message=event.message)
+    return dataclasses.replace(event, message=said)
+
+
+def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
+    """``event``, a Patience stop on a model that is not learning, with the first GradientWatch
+    finding in ``earlier`` (no later than ``event``) that keeps a model from learning in front
+    of its message, and its sentences that suggest ``resume()`` left out; ``event`` itself
+    where it is another stop, or the watch found no such cause.
+
+        >>> from nngraph.monitor import Event
+        >>> dead = Event(step=3, epoch=3, detector="GradientWatch", kind="gradient",
+        ...              message_id="grad.dead_from_start", message="...", stop=False)
+        >>> stop = Event(step=21, epoch=21, detector="Patience(20)", kind="plateau",
+        ...              message_id="patience.never_improved", stop=True,
+        ...              message="Not learning. If the loop is right, call resume().")
+        >>> print(watch_cause_first(stop, [dead]).message)  # doctest: +NORMALIZE_WHITESPACE
+        Before you call resume() or change the learning rate: GradientWatch found at epoch 3
+        a layer that gets no gradient at all, so its weights never change. More epochs help
+        little while that lasts: fix it first (the watch's message says how). What the curves
+        show: Not learning.
+    """
+    if not _not_learning(event):
+        return event
+    found = next(
+        (
+            seen
+            for seen in earlier
+            if seen.detector == "GradientWatch"
+            and seen.message_id in _CAUSE_OF
+            and seen.unit == event.unit
+            and seen.epoch <= event.epoch
+        ),
+        None,
+    )
+    if found is None:
+        return event
+    at = "at_epoch" if found.unit == "epoch" else "at_step"
+    when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
+    cause = message("monitor.aside.cause." + _CAUSE_OF[found.message_id])
+    kept = [part for part in _SENTENCES.split(event.message) if "resume()" not in part]
+    said = message(
+        "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
+    )
     return dataclasses.replace(event, message=said)

@@ -235,12 +235,17 @@ def json_number(v: Any) -> Any:
 
 
 def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
-    """Metrics as floats; several tensors on one device cross to the host in one transfer."""
+    """Metrics as floats; several tensors on one device cross to the host in one transfer. A
+    ``-0.0`` (cross-entropy over one class gives it) is kept as ``0.0``, never shown as "-0".
+
+        >>> to_floats({"loss": -0.0})
+        {'loss': 0.0}
+    """
     out: dict[str, float] = {}
     tensors: dict[str, Any] = {}
     for name, value in metrics.items():
         if type(value) is float:
-            out[name] = value
+            out[name] = value + 0.0  # -0.0 + 0.0 is 0.0
         elif is_tensor(value) and not has_no_data(value) and value.numel() == 1:
             check_real_tensor(value, name)
             sparse = str(value.layout) != "torch.strided"  # `to_sparse()`: no reshape to stack
@@ -249,10 +254,10 @@ def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
         elif value is None:  # `val_loss=v if validated else None`: say how to leave it out
             raise NNGraphError(message("monitor.error.metric_none", name=name))
         else:
-            out[name] = as_float(value, name)
+            out[name] = as_float(value, name) + 0.0
     if len(tensors) == 1:
         ((name, t),) = tensors.items()
-        out[name] = float(t.item())
+        out[name] = float(t.item()) + 0.0
     elif tensors:
         import torch
 
@@ -263,5 +268,5 @@ def to_floats(metrics: dict[str, Any]) -> dict[str, float]:
             dtype = torch.float32 if device.type == "mps" else torch.float64
             stacked = torch.stack([tensors[n].detach().reshape(()).to(dtype) for n in names])
             for n, v in zip(names, stacked.tolist(), strict=True):
-                out[n] = v
+                out[n] = v + 0.0
     return out

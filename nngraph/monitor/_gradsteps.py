@@ -18,7 +18,9 @@ all-zero steps whose ``backward()`` passes gave the zeros themselves (read by a
 :class:`~nngraph.monitor._gradprobe.BackwardProbe` while the run lasts) has a right loop: the
 loss does not change with the weights, most often a loss of exactly 0 (logits blown up by a
 learning rate far too high); it is said so (``grad.zero_flat``), never as a misplaced
-``zero_grad()``. Its backward passes are read on: once one gives a gradient again that the
+``zero_grad()``. A run that began at the watch's first step, before any step had a gradient to
+change the weights with, cannot be the learning rate's doing: it is said as a loss that does not
+depend on the weights (``grad.zero_flat_start``: cross-entropy over a single output). Its backward passes are read on: once one gives a gradient again that the
 steps do not see (the loss is no longer 0, and a misplaced ``zero_grad()`` clears it), that is
 a new run, said in its own words.
 
@@ -119,6 +121,12 @@ class _RunWithout:
         self.probe = BackwardProbe(params)
         self._found: set[Verdict] = set()  # what the backward passes between its steps gave
         self.call = call
+        self.learned = False  # a step had a gradient: the weights may have been changed
+
+    def _flat_id(self) -> str:
+        """The message of a run of backward's own zeros: after a step with a gradient, logits
+        blown up by a learning rate are possible; from the first step on, they are not."""
+        return "grad.zero_flat" if self.learned else "grad.zero_flat_start"
 
     def _one_more(self, zero: bool) -> bool:
         """One more step of the run (``zero``: all-zero gradients, not only None); whether the
@@ -188,11 +196,13 @@ class EmptySteps(_RunWithout):
         batch."""
         skipped = closure is not None and not closure.loss
         if skipped or any(v != 0.0 for v in now.values()):  # a gradient is there
+            self.learned = self.learned or not skipped
             self._ended()
             return None
         held = [p for g in self._optimizer.param_groups for p in g["params"] if p.requires_grad]
         others = [p.grad for p in held if id(p) not in self._watched and p.grad is not None]
         if not held or any(nonzero(g) for g in others):  # frozen, or another part learns
+            self.learned = self.learned or bool(held)
             self._ended()
             return None
         if not self._one_more(bool(now) or bool(others)):
@@ -200,7 +210,7 @@ class EmptySteps(_RunWithout):
         which = "closure" if closure is not None else "step"
         self.call = "optimizer.step(closure)" if closure is not None else "optimizer.step()"
         if self._flat():  # the loop is right: the loss gave nothing to learn from
-            return "grad.zero_flat"
+            return self._flat_id()
         if closure is None and self._unreached():
             return "grad.step_unreached"
         return f"grad.{which}_zero" if self._zero else f"grad.{which}_none"
@@ -226,12 +236,13 @@ class WatchSteps(_RunWithout):
         ``trainable``: the layers with a parameter that requires grad. The message id to say,
         once per run, when the run is long enough."""
         if not trainable or any(v != 0.0 for v in now.values()):  # frozen, or a gradient
+            self.learned = self.learned or bool(trainable)
             self._ended()
             return None
         if not self._one_more(bool(now)):
             return None
         if self._flat():  # the loop is right: the loss gave nothing to learn from
-            return "grad.zero_flat"
+            return self._flat_id()
         if self._unreached():
             return "grad.watch_unreached"
         return "grad.watch_zero" if self._zero else "grad.watch_none"

@@ -48,6 +48,7 @@ from nngraph.monitor._gradhooked import FlowOrder, StepHooks, close_older, hooke
 from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
+from nngraph.monitor._gradnostep import NeverStepped
 from nngraph.monitor._gradprobe import BackwardProbe
 from nngraph.monitor._gradreset import UnresetGrads
 from nngraph.monitor._gradrules import Judge
@@ -189,6 +190,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         self._unreset = UnresetGrads(params, self.patience)  # optimizer.zero_grad() forgotten
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
+        self._never_stepped = NeverStepped(self._params)  # optimizer.step() forgotten
+        if optimizer is not None and monitor is not None:  # (those of freed watches dropped)
+            checks = [c for c in monitor._log_checks if c() is not None]
+            monitor._log_checks[:] = [*checks, weakref.WeakMethod(self._check_stepped)]
         if optimizer is not None:
             close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = StepHooks(optimizer, self._optimizer_step, after=self._mark)
@@ -208,6 +213,13 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         now = self._record()
         if self._empty is not None and (said := self._empty.check(now, closure)):
             self._emit("", said, self._empty.fields())
+
+    def _check_stepped(self) -> None:
+        """At each log() of the monitor: a watched optimizer that never steps is said once."""
+        if self._hook is not None and self._never_stepped.check(
+            self.monitor._epoch_in_progress(), self.steps
+        ):
+            self._emit("", "grad.never_stepped", self._never_stepped.fields())
 
     def step(self) -> dict[str, float]:
         """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step. A watch

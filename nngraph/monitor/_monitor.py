@@ -59,6 +59,7 @@ from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._params import _nonnegative
 from nngraph.monitor._records import MetricRecords
 from nngraph.monitor._report import repr_text, snapshot_of, summary_text
+from nngraph.monitor._same_data import SameData
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text_lines import TextLines
 from nngraph.monitor._train_means import TrainingMeans
@@ -183,6 +184,9 @@ class Monitor(
         # the cell that shows the view: a log from another one shows it there (follow_cell)
         self._view_cell = _display.running_cell() if self.view is not None else None
         self._init_text(print_interval if shown and self.view is None else None)
+        self._same_data = SameData()  # validation on the training data: said once
+        #: checks a GradientWatch given ``monitor=`` runs at each log() (held weakly)
+        self._log_checks: list[weakref.WeakMethod[Any]] = []
 
     # ------------------------------------------------------------------ logging
     def log(self, step: float | None = None, /, *more: Any, **metrics: Any) -> None:
@@ -246,6 +250,9 @@ class Monitor(
             self._check_epoch(given_epoch)  # before anything is recorded
         self._check_new_detectors()  # one appended to mon.detectors since the last call
         self._logging()
+        for check in self._log_checks:
+            if (run := check()) is not None:
+                run()
         if self.view is not None:
             self._view_cell = _display.follow_cell(self, self._view_cell)
         values = to_floats(metrics)
@@ -275,6 +282,10 @@ class Monitor(
             series.append(step_f, v, call=self._calls, epoch=epoch)
         if (text := self._negative.at_log(self.series, values, epoch)) is not None:
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+        if not self._evaluated_again and (
+            said := self._same_data.at_log(self.metric, values, self.series)
+        ):
+            warnings.warn(said, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = not self._evaluated_again and self._update_best(  # a repeat: the first counts
             step_f, best_epoch, values, (self._rows, self._row)

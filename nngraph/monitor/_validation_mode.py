@@ -173,7 +173,8 @@ class ValidationModes:
             "monitor.warn.validation_training_mode",
             modules=and_list(types),
             act=message("monitor.grad.eval." + ("act_one" if len(types) == 1 else "act")),
-            effects=and_list([message(f"monitor.validation_mode.{kind}") for kind in kinds]),
+            # "; " between them: BatchNorm's effect has an "and" of its own (sweep s47, L6)
+            effects="; ".join(message(f"monitor.validation_mode.{kind}") for kind in kinds),
         )
 
 

@@ -271,7 +271,7 @@ def test_a_training_cell_run_again_is_moved_on_and_not_taken_for_a_repeated_eval
     with pytest.warns(UserWarning) as caught:
         for _ in range(2):  # the training cell run twice: 1..3 after 3 goes on as 4..6
             for epoch in range(1, 4):
-                mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+                mon.log(epoch, loss=1 / epoch, val_loss=1.5 / epoch)  # (not the same data)
     assert [str(w.message).split(":")[1].split()[0] for w in caught] == ["step"]  # step_back only
     assert mon.epoch == 6 and mon.history("val_loss")[0].tolist() == [1, 2, 3, 4, 5, 6]
 
@@ -327,7 +327,7 @@ def test_validating_every_5_epochs_with_the_epoch_as_step_says_to_pass_epoch() -
     mon = quiet(detectors=[])
     with pytest.warns(UserWarning) as caught:
         for epoch in range(1, 41):
-            val = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}
+            val = {"val_loss": 1.5 / epoch} if epoch % 5 == 0 else {}  # (not the same data)
             mon.log(epoch, loss=1 / epoch, **val)
     (warning,) = [str(w.message) for w in caught]  # once
     assert "validation came at steps 5 and 10, so they are counted as epochs 1 and 2" in warning
@@ -343,9 +343,9 @@ def test_steps_that_are_no_epoch_numbers_or_epochs_given_are_not_warned_about(lo
     mon = quiet(detectors=[])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        if loop == "validate_every_epoch":
+        if loop == "validate_every_epoch":  # (validated on other data than it trains on)
             for epoch in range(1, 21):
-                mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)
+                mon.log(epoch, loss=1 / epoch, val_loss=1.5 / epoch)
         elif loop == "epoch_given":
             for epoch in range(1, 21):
                 val = {"val_loss": 1 / epoch} if epoch % 5 == 0 else {}

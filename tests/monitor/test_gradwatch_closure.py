@@ -88,9 +88,9 @@ def test_a_closure_whose_loss_is_exactly_0_is_said_so(optimizer: str) -> None:
     for _ in range(6):
         assert opt.step(closure).item() == 0.0
     watch.close()
-    assert [(e.message_id, e.step) for e in watch.events] == [("grad.zero_flat", 5)]
+    assert [(e.message_id, e.step) for e in watch.events] == [("grad.zero_flat_start", 5)]
     assert watch.events[0].message.startswith("optimizer.step(closure) ran 5 times in a row")
-    assert "the loss is exactly 0" in watch.events[0].message
+    assert "rounds to 0" in watch.events[0].message
 
 
 def test_a_closure_that_calls_backward_again_ends_the_run() -> None:

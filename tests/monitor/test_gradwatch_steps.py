@@ -188,18 +188,36 @@ def single_output(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -
 
 
 @pytest.mark.parametrize("step", [blown_up_logits, single_output])
-def test_a_loss_that_gives_no_gradient_is_said_so_and_the_loop_is_not_blamed(
+def test_a_loss_that_gives_no_gradient_from_the_first_step_blames_the_loss_not_the_lr(
     step: Callable[[nn.Module, torch.optim.Optimizer, torch.Tensor], None],
 ) -> None:
+    """Sweep s47, H4: a loss of 0 from the first step on (cross-entropy over one output) was
+    said first as logits blown up by a learning rate far too high, before any step could."""
     gw, mon, net = train(step, steps=8)
-    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat", 5)]
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat_start", 5)]
     assert mon.events == gw.events and gw.events[0].values == {"layer": "", "steps": 5}
     text = gw.events[0].message
     assert text.startswith("optimizer.step() ran 5 times in a row while every gradient was")
     assert "loss.backward() itself gave these zeros" in text
-    assert "Most often the loss is exactly 0" in text and "learning rate far too high" in text
-    assert "zero_grad() is called after" not in text
+    assert "nor the learning rate is the cause" in text
+    assert text.index("cross-entropy over a single output") < text.index("far too high")
+    assert "lower it 10 to 100 times" not in text and "zero_grad() is called after" not in text
     assert all(not p._post_accumulate_grad_hooks for p in net.parameters())  # none left
+
+
+def test_a_loss_that_got_to_0_after_learning_blames_the_learning_rate() -> None:
+    calls = iter(range(100))
+
+    def learns_then_blown_up(net: nn.Module, opt: torch.optim.Optimizer, x: torch.Tensor) -> None:
+        if next(calls) < 3:
+            right_step(net, opt, x)
+        else:
+            blown_up_logits(net, opt, x)
+
+    gw, _, _ = train(learns_then_blown_up, steps=10)
+    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat", 8)]
+    text = gw.events[0].message
+    assert "Most often the loss is exactly 0" in text and "lower it 10 to 100 times" in text
 
 
 def test_a_misplaced_zero_grad_after_a_loss_of_0_keeps_its_own_words() -> None:
@@ -220,7 +238,7 @@ def test_a_misplaced_zero_grad_after_a_loss_of_0_keeps_its_own_words() -> None:
 
     gw, _, _ = train(zero_loss_then_misplaced, steps=14)
     said = [(e.message_id, e.step) for e in gw.events]
-    assert said == [("grad.zero_flat", 5), ("grad.step_zero", 12)]
+    assert said == [("grad.zero_flat_start", 5), ("grad.step_zero", 12)]
     assert "zero_grad() is called after loss.backward()" in gw.events[1].message
 
 
@@ -242,7 +260,8 @@ def test_a_misplaced_zero_grad_once_a_loss_of_0_is_gone_is_a_new_run(with_optimi
         opt.step()
     gw.close()
     cleared = "grad.step_zero" if with_optimizer else "grad.watch_zero"
-    assert [(e.message_id, e.step) for e in gw.events] == [("grad.zero_flat", 5), (cleared, 12)]
+    said = [(e.message_id, e.step) for e in gw.events]
+    assert said == [("grad.zero_flat_start", 5), (cleared, 12)]
     assert gw.events[1].values == {"layer": "", "steps": 5}
     assert "zero_grad(" in gw.events[1].message and "backward() itself" not in gw.events[1].message
     assert all(not p._post_accumulate_grad_hooks for p in net.parameters())
@@ -300,7 +319,7 @@ def test_a_loss_of_0_in_polish() -> None:
     text = gw.events[0].message
     assert text.startswith("optimizer.step() wykonano 5 razy z rzędu")
     assert "te zera dało już samo loss.backward()" in text
-    assert "Najczęściej strata wynosi dokładnie 0" in text
+    assert "ani współczynnik uczenia" in text and "dla jednego wyjścia zawsze daje 0" in text
 
 
 def test_a_good_step_ends_the_run_and_a_new_run_is_said_again() -> None:

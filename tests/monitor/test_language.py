@@ -204,3 +204,16 @@ def test_the_polish_chance_reading_says_close_to_ln_2_as_the_english_does() -> N
     polish = chance_message()
     assert "0,7 leży blisko ln 2 = 0,693, czyli entropii krzyżowej zgadywania" in polish
     assert "dokładnie" not in polish
+
+
+def test_every_monitor_warning_ends_with_a_full_stop() -> None:
+    """Sweep s47, L6: the monitor's warnings ended without one, in both languages."""
+    from nngraph.i18n import en, pl
+
+    for table in (en.MESSAGES, pl.MESSAGES):
+        unended = [
+            key
+            for key, text in table.items()
+            if key.startswith("monitor.warn.") and not text.rstrip().endswith((".", "?", "!"))
+        ]
+        assert unended == []

@@ -513,3 +513,19 @@ def test_a_ctrl_c_while_a_new_best_is_kept_leaves_one_epochs_weights(
     net.load_state_dict(states[2])
     mon.restore_best(net)
     assert bitwise_equal(net.state_dict(), epoch_3)  # all of epoch 3's weights, none of 2's
+
+
+def test_a_run_that_logs_only_accuracies_is_told_the_monitor_to_make() -> None:
+    """Sweep s47, M9: logging only acc/val_acc (a Keras habit) ended in "val_loss has not been
+    logged yet ... pick a metric you log: Monitor(model=model, metric=...)"."""
+    net = torch.nn.Linear(2, 2)
+    mon = Monitor(model=net, display=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the watched metric never logged: said, not tested here
+        for epoch in range(1, 4):
+            mon.log(epoch, acc=0.5, val_acc=0.4 + epoch / 10)
+    with pytest.raises(NNGraphError) as raised:
+        mon.restore_best()
+    text = str(raised.value)
+    assert "val_loss was never logged (logged: acc, val_acc)" in text
+    assert "mon = ng.Monitor(model=model, metric='val_acc')" in text

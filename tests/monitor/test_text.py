@@ -482,3 +482,18 @@ def test_a_run_without_validation_shows_its_lines_before_what_the_script_prints_
     )
     mon.close()
     assert "epoch" not in capsys.readouterr().out  # printed once
+
+
+@pytest.mark.parametrize("as_tensor", [False, True])
+def test_a_loss_of_minus_0_is_shown_as_0(as_tensor: bool) -> None:
+    """Sweep s47, L3: cross-entropy over one class gives -0.0, shown as "-0" in Patience's
+    reading and the summary ("best val_loss -0 at epoch 1")."""
+    import torch
+
+    mon = Monitor(display=False)
+    for epoch in range(1, 25):
+        zero = torch.tensor(-0.0) if as_tensor else -0.0
+        mon.log(epoch, loss=zero, val_loss=zero)
+    said = mon.summary() + " ".join(e.message for e in mon.events)
+    assert mon.events and "-0" not in said
+    assert math.copysign(1.0, float(mon.history("val_loss")[1][0])) == 1.0

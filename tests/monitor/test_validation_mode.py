@@ -235,3 +235,25 @@ def test_after_a_cell_ends_the_next_validation_is_judged_on_what_it_saw() -> Non
         assert not [w for w in caught if "model.eval()" in str(w.message)]
         _no_eval(model, mon, opt, 2)
     assert len([w for w in caught if "model.eval()" in str(w.message)]) == 1
+
+
+def test_batchnorm_and_dropout_effects_are_kept_apart_and_the_warning_ends_a_sentence() -> None:
+    """Sweep s47, L6: "... statystyki bieżące danymi walidacyjnymi i Dropout wyłącza ..." ran
+    two effects together with an "and" of their own, and the warning had no full stop."""
+
+    def both() -> nn.Module:
+        torch.manual_seed(0)
+        return nn.Sequential(
+            nn.Linear(8, 16), nn.BatchNorm1d(16), nn.Dropout(0.5), nn.Linear(16, 3)
+        )
+
+    (said,) = _said(both(), _no_eval)
+    assert "with the validation data; Dropout drops units at random)" in said
+    assert said.endswith("model.train() before training again.")
+    set_language("pl")
+    try:
+        (said,) = _said(both(), _no_eval)
+    finally:
+        set_language("en")
+    assert "danymi walidacyjnymi; Dropout wyłącza losowo wybrane jednostki)" in said
+    assert said.endswith("a model.train() przed dalszym treningiem.")
