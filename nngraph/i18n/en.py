@@ -3467,6 +3467,21 @@ MESSAGES: dict[str, str] = {
         " model cannot push the wrong classes down, and an example whose scores are all cut to 0"
         " gets no gradient. Give CrossEntropyLoss the raw scores (logits): drop the last ReLU."
     ),
+    "graph.health.loss_input_sigmoid_ce": (
+        "{layer} applies sigmoid to the scores cross_entropy gets, but cross_entropy"
+        " (nn.CrossEntropyLoss) makes its own probabilities from raw scores with softmax:"
+        " scores held between 0 and 1 give probabilities close to equal for every class, so"
+        " the loss stays high, and the gradients shrink where the sigmoid flattens. Give"
+        " CrossEntropyLoss the raw scores (logits): drop the sigmoid (a sigmoid output goes"
+        " with nn.BCELoss, for yes/no targets)."
+    ),
+    "graph.health.loss_input_tanh_ce": (
+        "{layer} applies tanh to the scores cross_entropy gets, but cross_entropy"
+        " (nn.CrossEntropyLoss) makes its own probabilities from raw scores with softmax:"
+        " scores held between -1 and 1 keep every probability far from 0 and 1, so the loss"
+        " stays high, and the gradients shrink where the tanh flattens. Give CrossEntropyLoss"
+        " the raw scores (logits): drop the last tanh."
+    ),
     "graph.health.loss_input_relu_bce": (
         "{layer} applies ReLU to the scores binary_cross_entropy_with_logits gets: no score can"
         " go below 0, so their sigmoid never falls below 0.5 and the model cannot predict the"
@@ -3483,7 +3498,7 @@ MESSAGES: dict[str, str] = {
         " the raw scores."
     ),
     # appended to the three above where the target is squashed too (which tensor is the input
-    # is not known): {squash} is sigmoid or softmax
+    # is not known): {squash} is sigmoid, tanh or softmax
     "graph.health.loss_input_which": (
         "The target this loss gets is squashed too, and the graph cannot tell which of the two"
         " is the scores: change only the {squash} of the scores; a target squashed on purpose"

@@ -3634,6 +3634,21 @@ MESSAGES: dict[str, str] = {
         " wszystkie wyniki zostały obcięte do 0, nie daje gradientu. Podaj CrossEntropyLoss"
         " surowe wyniki (logity): usuń ostatnie ReLU."
     ),
+    "graph.health.loss_input_sigmoid_ce": (
+        "{layer} nakłada sigmoid na wyniki, które dostaje cross_entropy, a cross_entropy"
+        " (nn.CrossEntropyLoss) sama robi prawdopodobieństwa z surowych wyników przez softmax:"
+        " wyniki ściśnięte między 0 a 1 dają prawie równe prawdopodobieństwa wszystkich klas,"
+        " więc strata zostaje wysoka, a gradienty maleją tam, gdzie sigmoid się spłaszcza."
+        " Podaj CrossEntropyLoss surowe wyniki (logity): usuń sigmoid (wyjście z sigmoidem"
+        " pasuje do nn.BCELoss, dla celów tak/nie)."
+    ),
+    "graph.health.loss_input_tanh_ce": (
+        "{layer} nakłada tanh na wyniki, które dostaje cross_entropy, a cross_entropy"
+        " (nn.CrossEntropyLoss) sama robi prawdopodobieństwa z surowych wyników przez softmax:"
+        " wyniki ściśnięte między -1 a 1 trzymają każde prawdopodobieństwo daleko od 0 i 1,"
+        " więc strata zostaje wysoka, a gradienty maleją tam, gdzie tanh się spłaszcza."
+        " Podaj CrossEntropyLoss surowe wyniki (logity): usuń ostatni tanh."
+    ),
     "graph.health.loss_input_relu_bce": (
         "{layer} nakłada ReLU na wyniki, które dostaje binary_cross_entropy_with_logits: żaden"
         " wynik nie może spaść poniżej 0, więc ich sigmoida nigdy nie schodzi poniżej 0,5 i model"
