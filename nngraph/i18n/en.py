@@ -3042,12 +3042,14 @@ MESSAGES: dict[str, str] = {
         "Gradients shrink on the way back: the weights of {first} get gradients about {times}"
         " times smaller (RMS) than those of {last}, so {effect}. {remedy}"
     ),
+    # {pixels} in input_scale*: this where the data looks like raw pixels (0-255, an image's
+    # shape), else empty
+    "graph.health.input_scale_pixels": " (values 0-255 look like raw pixels: divide by 255)",
     "graph.health.input_scale": (
         "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
         " {std:.4g}): a weight's gradient is its input times the gradient behind it, so this"
         " layer gets huge gradients and takes huge, unstable steps. Standardise the inputs:"
-        " (x - mean) / std for each feature, computed on the training set (pixels 0-255:"
-        " divide by 255)."
+        " (x - mean) / std for each feature, computed on the training set{pixels}."
     ),
     # the same, where that layer's gradient is below most other layers' (little gradient
     # reaches it); {times} the data's RMS, as times_text words it
@@ -3058,7 +3060,7 @@ MESSAGES: dict[str, str] = {
         " ones would. It is still small here (RMS {rms:.1e}, below most other layers') only"
         " because little gradient reaches this layer, and it grows with the gradient behind"
         " it. Standardise the inputs: (x - mean) / std for each feature, computed on the"
-        " training set (pixels 0-255: divide by 255)."
+        " training set{pixels}."
     ),
     # huge gradients from a regression target far from standardised; {target} a target_with.*
     "graph.health.target_scale": (

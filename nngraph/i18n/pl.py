@@ -3198,12 +3198,15 @@ MESSAGES: dict[str, str] = {
         "Gradient zanika: w drodze wstecz wagi {first} dostają gradient około {times} razy"
         " mniejszy (RMS) niż wagi {last}. {effect}. {remedy}"
     ),
+    "graph.health.input_scale_pixels": (
+        " (wartości 0-255 wyglądają na surowe piksele: podziel je przez 255)"
+    ),
     "graph.health.input_scale": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
         " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc ta"
         " warstwa dostaje ogromne gradienty i robi ogromne, niestabilne kroki. Standaryzuj"
         " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
-        " treningowym (piksele 0-255: podziel przez 255)."
+        " treningowym{pixels}."
     ),
     "graph.health.input_scale_small_gradient": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
@@ -3212,7 +3215,7 @@ MESSAGES: dict[str, str] = {
         " standaryzowane. Tutaj jest on jeszcze mały (RMS {rms:.1e}; mniejszy niż w większości"
         " innych warstw) tylko dlatego, że do tej warstwy dociera mało gradientu, i rośnie"
         " razem z gradientem za nią. Standaryzuj wejścia: (x - średnia) / odchylenie dla"
-        " każdej cechy, liczone na zbiorze treningowym (piksele 0-255: podziel przez 255)."
+        " każdej cechy, liczone na zbiorze treningowym{pixels}."
     ),
     "graph.health.target_scale": (
         "Strata porównuje wyjście z {target}, który jest daleki od standaryzacji (średnia"
