@@ -304,7 +304,7 @@ def test_raw_pixels_through_flatten_or_a_convolution_are_flagged_and_scaled_ones
         assert input_findings(model, pixels / 255) == []
     flat = pixels.flatten(1)  # 8x8 images flattened by hand, as the digits come
     (finding,) = input_findings(nn.Linear(64, 10), flat)
-    assert "divide them by 255" in finding["message"]
+    assert "divide by 255" in finding["message"]
 
 
 def test_tabular_data_far_from_standardised_gets_no_pixel_advice():
