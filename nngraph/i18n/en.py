@@ -3458,6 +3458,14 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.loss_input_module": "Module {name}",
     "graph.health.loss_input_code": "Your code",
+    # Linear layers with nothing nonlinear between them; {layers_text}: "0, 1, 2 (Linear)";
+    # {n_in}, {n_out}: the first layer's inputs, the last one's outputs
+    "graph.health.linear_stack": (
+        "Modules {layers_text} follow each other with no activation between them: a stack of"
+        " linear layers is still one linear map (W2 (W1 x + b1) + b2 = W x + b), so together"
+        " they learn no more than one Linear({n_in}, {n_out}) would (a classifier: only straight"
+        " decision boundaries). Put a nonlinearity such as nn.ReLU() between them."
+    ),
     "graph.health.loss_input_softmax": (
         "{layer} applies softmax to the scores cross_entropy gets, but cross_entropy"
         " (nn.CrossEntropyLoss) applies log-softmax itself: the probabilities are squashed"
@@ -4362,12 +4370,14 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.no_gradient": "no gradient",
     "graphview.flag.kind.loss_input": "loss given the wrong input",
     "graphview.flag.kind.saturated": "saturated units",
+    "graphview.flag.kind.linear_stack": "no activation",
     "graphview.flag.kind.untrained_norm": "untrained normalisation",
     "graphview.flag.help.constant": "Every weight here has the same value, so all units compute the same thing and learn the same way: they never become different.",
     "graphview.flag.help.loss_input": "The loss gets something it does not expect (squashed scores, or a target of another shape): it still returns a number, but not the one meant.",
     "graphview.flag.help.saturated": (
         "Most of these tanh or sigmoid units sit near their limits (-1 and 1, or 0 and 1), where their slope is almost 0: little gradient passes through them, so the layers before them barely learn."
     ),
+    "graphview.flag.help.linear_stack": "Linear layers follow each other here with no activation between them: together they are one linear map, no more expressive than one layer.",
     "graphview.flag.help.untrained_norm": "This normalisation layer runs in eval mode with the statistics it starts with: it has seen no training data, so it does not normalise yet.",
     "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",

@@ -3624,6 +3624,13 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.loss_input_module": "Moduł {name}",
     "graph.health.loss_input_code": "Twój kod",
+    "graph.health.linear_stack": (
+        "Moduły {layers_text} następują po sobie bez funkcji aktywacji między nimi: kilka"
+        " warstw liniowych to nadal jedno przekształcenie liniowe (W2 (W1 x + b1) + b2 = W x +"
+        " b), więc razem uczą się nie więcej niż jedna warstwa Linear({n_in}, {n_out})"
+        " (klasyfikator: tylko proste granice decyzyjne). Wstaw między nie nieliniowość, np."
+        " nn.ReLU()."
+    ),
     "graph.health.loss_input_softmax": (
         "{layer} nakłada softmax na wyniki, które dostaje cross_entropy, a cross_entropy"
         " (nn.CrossEntropyLoss) sama nakłada log-softmax: prawdopodobieństwa są ściskane dwa"
@@ -4555,12 +4562,14 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.no_gradient": "brak gradientu",
     "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
     "graphview.flag.kind.saturated": "nasycone jednostki",
+    "graphview.flag.kind.linear_stack": "brak aktywacji",
     "graphview.flag.kind.untrained_norm": "nietrenowana normalizacja",
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
     "graphview.flag.help.loss_input": "Strata dostaje coś, czego się nie spodziewa (ściśnięte wyniki albo cel o innym kształcie): nadal zwraca liczbę, ale nie tę zamierzoną.",
     "graphview.flag.help.saturated": (
         "Większość tych jednostek tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
     ),
+    "graphview.flag.help.linear_stack": "Warstwy liniowe następują tu po sobie bez funkcji aktywacji: razem są jednym przekształceniem liniowym, nie bardziej wyrazistym niż jedna warstwa.",
     "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
