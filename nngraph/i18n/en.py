@@ -246,6 +246,44 @@ MESSAGES: dict[str, str] = {
         " its targets: x, y = next(iter(loader)), then ng.trace(model, x, loss=lambda out:"
         " loss_fn(out, y))"
     ),
+    # notes under PyTorch's errors for label mistakes in the loss trace() calls (see
+    # nngraph/capture/_label_errors.py); {shape}: the model output's shape, {n}: its rows
+    "capture.label_note.float": (
+        "nngraph: the class labels are floats, but cross_entropy and nll_loss take class"
+        " indices, whole numbers (dtype torch.long): pass y.long(). (A float target is read as"
+        " class probabilities, and only with the output's shape, [N, classes].)"
+    ),
+    "capture.label_note.extra_dim": (
+        "nngraph: cross_entropy takes one class index per example, a target of shape [{n}],"
+        " but this target has a dim more (labels as a column, [{n}, 1]; the output has shape"
+        " {shape}): pass y.squeeze(1), or y.view(-1), as whole numbers: y.squeeze(1).long()."
+    ),
+    "capture.label_note.one_output": (
+        "nngraph: the model has one output unit, and cross_entropy needs one score per class,"
+        " so the only label it accepts is 0. For two classes give the last layer 2 outputs"
+        " (nn.Linear(..., 2)) and keep CrossEntropyLoss; or keep 1 output and use"
+        " nn.BCEWithLogitsLoss with float targets of shape [N, 1]: y.float().unsqueeze(1)."
+    ),
+    "capture.label_note.out_of_bounds": (
+        "nngraph: class labels must run from 0 to {last}, one per output score (the model gives"
+        " {classes} per example), but one is {label}. Labels that start at 1 need y - 1; more"
+        " classes need a last layer with more outputs (nn.Linear(..., number of classes))."
+    ),
+    "capture.label_note.out_of_bounds_unknown": (
+        "nngraph: class labels must run from 0 to the number of classes - 1, one per output"
+        " score, but one is {label}. Labels that start at 1 need y - 1; more classes need a last"
+        " layer with more outputs (nn.Linear(..., number of classes))."
+    ),
+    "capture.label_note.binary_shape": (
+        "nngraph: binary cross-entropy compares each output with the target at the same place,"
+        " so both need the same shape, and here the output has shape {shape} and the target"
+        " another. Give the target the output's shape: y.float().view_as(out) (for an output"
+        " [N, 1] and labels [N]: y.float().unsqueeze(1))."
+    ),
+    "capture.label_note.binary_long": (
+        "nngraph: the targets are most likely whole numbers (dtype torch.long), and binary"
+        " cross-entropy compares the output with float targets (0.0 or 1.0): pass y.float()."
+    ),
     "capture.input_is_iterator": (
         "nngraph: {where} is an iterator (type {type_name}), which gives its items one at a"
         " time; if the model needs a tensor there, take one item out first and give the model"

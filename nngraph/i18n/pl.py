@@ -249,6 +249,47 @@ MESSAGES: dict[str, str] = {
         " funkcji straty wartości docelowe: x, y = next(iter(loader)), potem ng.trace(model, x,"
         " loss=lambda out: loss_fn(out, y))"
     ),
+    "capture.label_note.float": (
+        "nngraph: etykiety klas są liczbami zmiennoprzecinkowymi, a cross_entropy i nll_loss"
+        " przyjmują indeksy klas, liczby całkowite (dtype torch.long): podaj y.long()."
+        " (Cel zmiennoprzecinkowy jest czytany jako prawdopodobieństwa klas, i to tylko"
+        " w kształcie wyjścia, [N, liczba klas].)"
+    ),
+    "capture.label_note.extra_dim": (
+        "nngraph: cross_entropy przyjmuje jeden indeks klasy na przykład, cel o kształcie [{n}],"
+        " a ten cel ma o jeden wymiar więcej (etykiety jako kolumna, [{n}, 1]; wyjście ma kształt"
+        " {shape}): podaj y.squeeze(1) albo y.view(-1), jako liczby całkowite:"
+        " y.squeeze(1).long()."
+    ),
+    "capture.label_note.one_output": (
+        "nngraph: model ma jedno wyjście, a cross_entropy potrzebuje jednego wyniku na klasę,"
+        " więc jedyna etykieta, jaką przyjmie, to 0. Dla dwóch klas daj ostatniej warstwie"
+        " 2 wyjścia (nn.Linear(..., 2)) i zostaw CrossEntropyLoss; albo zostaw 1 wyjście"
+        " i użyj nn.BCEWithLogitsLoss z celami zmiennoprzecinkowymi o kształcie [N, 1]:"
+        " y.float().unsqueeze(1)."
+    ),
+    "capture.label_note.out_of_bounds": (
+        "nngraph: etykiety klas muszą być od 0 do {last}, po jednej na wynik wyjścia (model"
+        " daje {classes} na przykład), a jedna wynosi {label}. Etykiety liczone od 1 wymagają"
+        " y - 1; więcej klas wymaga ostatniej warstwy z większą liczbą wyjść"
+        " (nn.Linear(..., liczba klas))."
+    ),
+    "capture.label_note.out_of_bounds_unknown": (
+        "nngraph: etykiety klas muszą być od 0 do liczby klas - 1, po jednej na wynik wyjścia,"
+        " a jedna wynosi {label}. Etykiety liczone od 1 wymagają y - 1; więcej klas wymaga"
+        " ostatniej warstwy z większą liczbą wyjść (nn.Linear(..., liczba klas))."
+    ),
+    "capture.label_note.binary_shape": (
+        "nngraph: binarna entropia krzyżowa porównuje każde wyjście z celem w tym samym"
+        " miejscu, więc oba muszą mieć ten sam kształt, a tu wyjście ma kształt {shape}, a cel"
+        " inny. Nadaj celowi kształt wyjścia: y.float().view_as(out) (dla wyjścia [N, 1]"
+        " i etykiet [N]: y.float().unsqueeze(1))."
+    ),
+    "capture.label_note.binary_long": (
+        "nngraph: cele są najpewniej liczbami całkowitymi (dtype torch.long), a binarna"
+        " entropia krzyżowa porównuje wyjście z celami zmiennoprzecinkowymi (0.0 albo 1.0):"
+        " podaj y.float()."
+    ),
     "capture.input_is_iterator": (
         "nngraph: {where} to iterator (typ {type_name}), który podaje swoje elementy po jednym;"
         " jeśli model potrzebuje tam tensora, najpierw wyjmij jeden element i daj go modelowi,"
