@@ -3844,6 +3844,13 @@ MESSAGES: dict[str, str] = {
     # when layers with one finding share a line: fewer lines than findings (health() has each)
     "graph.summary.findings_in_line": "Findings ({count}, in one line):",
     "graph.summary.finding": "- [{kind}] {message}",
+    # parameters with requires_grad=False beside ones that learn (see graph/_frozen.py): a
+    # note under the findings of health() and summary(), not a finding (freezing is often meant)
+    "graph.summary.frozen": (
+        "Frozen (requires_grad=False), so they do not learn: {layers}, {count} of the"
+        " model's {total} parameters. Fine if you froze them on purpose (fine-tuning); else"
+        " unfreeze them before building the optimizer: model.requires_grad_(True)."
+    ),
     "graph.summary.no_grad": (
         "Layers that ran under torch.no_grad() get no gradient and do not learn here: {layers}"
     ),

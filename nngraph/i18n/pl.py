@@ -4015,6 +4015,12 @@ MESSAGES: dict[str, str] = {
     "graph.summary.findings_in_lines": "Wykryte problemy ({count}, w {lines} wierszach):",
     "graph.summary.findings_in_line": "Wykryte problemy ({count}, w jednym wierszu):",
     "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.frozen": (
+        "Zamrożone (requires_grad=False), więc się nie uczą: {layers}, {count} z {total}"
+        " parametrów modelu. To w porządku, jeśli zamroziłeś je celowo (dostrajanie, ang."
+        " fine-tuning); jeśli nie, odmroź je przed utworzeniem optymalizatora:"
+        " model.requires_grad_(True)."
+    ),
     "graph.summary.no_grad": (
         "Warstwy, które działały w bloku torch.no_grad(), nie dostają gradientu i tu się nie"
         " uczą: {layers}"
