@@ -41,6 +41,7 @@ __all__ = [
     "outside_model",
     "rank",
     "share_text",
+    "shown_order",
     "unregistered_modules",
 ]
 
@@ -152,6 +153,24 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     if kind in ("vanishing", "exploding"):
         return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3
     return 4
+
+
+def shown_order(g: Graph, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`findings` of `g` in the order `summary()` lists them, which `health()` returns them in
+    too: by :func:`rank`, causes before symptoms (dead units before the tiny gradients of the
+    layers behind them), and within a rank where their nodes stand in the forward pass.
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    >>> g = ng.trace(model, torch.randn(3, 2), loss=lambda y: y.sum())
+    >>> found = [{"kind": "vanishing", "module": "0", "rms": 0.0}, {"kind": "nan", "where": "forward"}]
+    >>> [f["kind"] for f in shown_order(g, found)]
+    ['nan', 'vanishing']
+    """
+    position = {n: i for i, n in enumerate(forward_order(g))}
+    unregistered = unregistered_modules(g)
+    placed = sorted(findings, key=lambda f: position.get(f.get("node"), len(position)))
+    return sorted(placed, key=lambda f: rank(f, message_key(f, unregistered)))
 
 
 def findings_head(count: int, lines: int) -> str:
