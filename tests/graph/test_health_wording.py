@@ -293,7 +293,7 @@ def test_data_far_from_standardised_has_a_label_of_its_own_in_the_summary(
 
 def test_a_gradient_that_vanishes_to_exactly_zero_is_not_blamed_on_relus_or_masks():
     torch.manual_seed(0)
-    layers: list[nn.Module] = [nn.Linear(4, 16)]
+    layers: list[nn.Module] = [nn.Linear(4, 16), nn.Tanh()]
     for _ in range(200):
         layers += [nn.Linear(16, 16), nn.Tanh()]
     model = nn.Sequential(*layers, nn.Linear(16, 1))
