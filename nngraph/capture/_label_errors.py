@@ -35,10 +35,12 @@ _TEXTS = (
         "binary_shape",
     ),
     (
-        re.compile(r"result type Float can't be cast to the desired output type Long"
-                   r"|Found dtype Long but expected Float"),
+        re.compile(
+            r"result type Float can't be cast to the desired output type Long"
+            r"|Found dtype Long but expected Float"
+        ),
         "binary_long",
-    ),  # fmt: skip
+    ),
 )
 
 

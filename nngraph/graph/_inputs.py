@@ -62,6 +62,7 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
         if source is None:
             continue
         value = g._node[source]["value"]
+        raw = pixels(g._node[source])  # "divide by 255" only where that fits
         small = _small_gradient(g, weight, weights)
         # "huge gradients" is no word for a layer the gradient barely reaches (behind a
         # vanishing sigmoid trunk): its gradient is only as many times larger as the data is
@@ -76,7 +77,7 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
                 mean=value["mean"],
                 std=value["std"],
                 where_module=weight_of(g._node[weight], types),
-                pixels=message("graph.health.input_scale_pixels") if pixels(g._node[source]) else "",
+                pixels=message("graph.health.input_scale_pixels") if raw else "",
                 **extra,
             )
         ]

@@ -59,9 +59,15 @@ def _note(error: BaseException) -> str:
         ),
     ],
     ids=[
-        "float_labels", "float_labels_nll", "labels_as_column", "one_output_unit",
-        "labels_from_1", "bce_target_shape", "bce_long_targets", "bce_probabilities_long",
-    ],  # fmt: skip
+        "float_labels",
+        "float_labels_nll",
+        "labels_as_column",
+        "one_output_unit",
+        "labels_from_1",
+        "bce_target_shape",
+        "bce_long_targets",
+        "bce_probabilities_long",
+    ],
 )
 def test_a_label_mistake_keeps_torchs_error_with_a_note_under_it(
     outputs: int, loss: Callable[[torch.Tensor], torch.Tensor], error: type, says: str

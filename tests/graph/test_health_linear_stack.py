@@ -123,9 +123,17 @@ class _FeaturesKept(nn.Module):
         (nn.Sequential(nn.Flatten(), nn.Linear(144, 10)), "image_flat"),
     ],
     ids=[
-        "relu", "tanh_dropout", "layernorm", "cnn_head", "autoencoder_code", "lora",
-        "attention", "residual", "features_kept", "one_layer",
-    ],  # fmt: skip
+        "relu",
+        "tanh_dropout",
+        "layernorm",
+        "cnn_head",
+        "autoencoder_code",
+        "lora",
+        "attention",
+        "residual",
+        "features_kept",
+        "one_layer",
+    ],
 )
 def test_correct_models_get_no_linear_stack_finding(model: nn.Module, x: str | None) -> None:
     """A nonlinearity between, a residual add, a low-rank bottleneck (LoRA, an autoencoder's
