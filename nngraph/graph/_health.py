@@ -361,7 +361,8 @@ def _small_batch(
     small = _norm_finding(g, types, layers, norm, before, key, values=values)
     kept = [f for f in findings if not any(f is e for e in explained)]
     # first where it is why the gradient vanishes; after layers that vanish on their own
-    return [small, *kept] if explained or key == "vanishing_small_batch" else [*kept, small]
+    small["explains"] = bool(explained) or key == "vanishing_small_batch"
+    return [small, *kept] if small["explains"] else [*kept, small]
 
 
 def _small_gradient(

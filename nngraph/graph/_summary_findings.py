@@ -92,6 +92,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
     True
     """
     kind, module = f.get("kind"), f.get("module")
+    if "mean" in f and "std" in f:
+        return None  # data or a target far from standardised: what explains the gradients
     if kind in ("vanishing", "exploding") and module and "per_layer" not in f:
         if not isinstance(f.get("rms"), (int, float)):
             return None  # not one layer's own gradient: values that grow, one op stopping all
@@ -133,7 +135,8 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
     other flag; 5 how the gradient shrinks or grows through the layers (or the steps of a recurrent
     layer); 6 dead units, which leave the layers before them without a gradient; 7 what each
-    layer's gradient shows (tiny, huge, no examples in this batch). `key` is its
+    layer's gradient shows (tiny, huge, no examples in this batch; a BatchNorm on too small a
+    batch that explains none of the others, `explains: false`). `key` is its
     :func:`message_key`.
 
     >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
@@ -148,7 +151,7 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
         return 2
     if kind == "dead":
         return 6
-    if key in _PER_LAYER or f.get("no_examples"):
+    if key in _PER_LAYER or f.get("no_examples") or f.get("explains") is False:
         return 7
     if kind in ("vanishing", "exploding"):
         return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3
