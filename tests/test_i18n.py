@@ -399,7 +399,9 @@ def test_a_decimal_comma_is_not_followed_by_a_listing_comma() -> None:
             before = text[: found.start()]
             assert before.count("(") <= before.count(")"), (key, text[found.start() - 30 :])
     i18n.set_language("pl")
-    said = i18n.message("graph.health.input_scale", where_module="modułu fc", mean=633.3, std=72.42)
+    said = i18n.message(
+        "graph.health.input_scale", where_module="modułu fc", mean=633.3, std=72.42, pixels=""
+    )
     assert "(średnia 633,3; odchylenie 72,42)" in said
     assert i18n.message("graphview.range", min="-1,2", max="3,4", mean="0,5", std="1,1") == (
         "zakres od -1,2 do 3,4; średnia 0,5 ± 1,1"

@@ -22,6 +22,7 @@ from typing import Any
 import networkx as nx
 import torch
 
+from nngraph.capture._label_errors import add_label_note
 from nngraph.capture._wrong_inputs import check_failed_forward, named_arguments, names_type
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
@@ -148,6 +149,8 @@ def call_loss(loss: Any, output: Any) -> Any:
     """`loss(output)`. A loss that needs more than the output (`nn.CrossEntropyLoss()` and
     `F.cross_entropy` also need a target) is an `NNGraphError` that names what it takes and
     shows the wrapping lambda; a `TypeError` raised inside the user's own loss stays theirs.
+    A label mistake PyTorch raises for (float class labels, `[N, 1]` labels, one output unit
+    for cross-entropy) keeps its error, with a note under it (see `_label_errors`).
     The signature is read only after a `TypeError`: reading it costs more than a small model's
     whole step.
 
@@ -165,6 +168,9 @@ def call_loss(loss: Any, output: Any) -> Any:
         if needed is None:
             raise
         raise NNGraphError(_needs_more_text(loss, needed)) from None
+    except (RuntimeError, IndexError, ValueError) as error:
+        add_label_note(error, output)  # float labels, [N, 1] labels, one output unit, ...
+        raise
 
 
 def _needs_more(loss: Any) -> list[str] | None:

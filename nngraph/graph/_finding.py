@@ -99,7 +99,7 @@ def leaf_name(data: dict[str, Any]) -> str:
 #: Fields that only fill in a message's words: a finding does not keep them as numbers.
 _WORDS = (
     "what", "where_module", "whose", "from_module", "to_module", "effect", "hint", "cause", "times",
-    "remedy", "in_module", "before", "target", "loss_name",
+    "remedy", "in_module", "before", "target", "loss_name", "pixels", "layers_text",
 )  # fmt: skip
 
 

@@ -167,7 +167,8 @@ class Graph(nx.DiGraph):
         (``ng.set_language``); findings already stored keep that language until the next
         ``health()`` call, but ``summary()`` says them again in its own. A notebook shows
         the list, and ``print`` writes it, as the summary's findings: a sentence per line,
-        findings that read alike (a forgotten ``zero_grad()`` on every parameter) in one.
+        findings that read alike (a forgotten ``zero_grad()`` on every parameter) in one, in
+        the summary's order (causes first, then where they stand in the forward pass).
         A collapsed graph that no longer knows the graph it folded (a ``copy()``, a graph
         read back from JSON or relabelled with networkx) can only give the findings its boxes
         carry: where no ``health()`` looked inside them before, it returns ``[]`` and says so
@@ -181,8 +182,9 @@ class Graph(nx.DiGraph):
         """
         from nngraph.graph._health import boxes_unchecked, find, store
         from nngraph.graph._health_text import health_result
+        from nngraph.graph._summary_findings import shown_order
 
-        findings = find(self)
+        findings = shown_order(self, find(self))  # as summary() lists them
         # a collapsed copy no health() looked inside: "none" would be a false all-clear
         unchecked = not findings and boxes_unchecked(self)
         if not nx.is_frozen(self) and not unchecked:  # a view would write into what it views

@@ -14,7 +14,7 @@ only the forward values show it.
     >>> for layer in model:
     ...     _ = torch.nn.init.normal_(layer.weight, std=1.0)
     >>> g = ng.trace(model, torch.randn(32, 64), loss=lambda y: y.pow(2).mean())
-    >>> [f["message"][:40] for f in g.health() if f["where"] == "forward"]
+    >>> [f["message"][:40] for f in g.health() if f["where"] == "forward" and "factor" in f]
     ['The values grow about 7.9 times per laye']
 """
 

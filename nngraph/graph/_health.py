@@ -1,6 +1,7 @@
 """Gradient health: vanishing and exploding gradients (through the layers, and through the
 steps of a recurrent layer: see `_recurrence`), dead ReLU units, the first NaN/Inf, data
-far from standardised (see `_inputs`).
+far from standardised (see `_inputs`), linear layers with no activation between them (see
+`_linear_stack`).
 
 Every finding is a plain dict (see docs/schema.md, "Health flags") whose `message` is one
 sentence a student can act on. The texts are the `graph.health.` keys of the message catalog
@@ -42,6 +43,7 @@ from nngraph.graph._layers import (
     sized_weights,
     weights,
 )
+from nngraph.graph._linear_stack import linear_stacks
 from nngraph.graph._lossinput import loss_inputs
 from nngraph.graph._nodes import (
     folded_from,
@@ -71,6 +73,7 @@ __all__ = ["HEALTH_KINDS", "boxes_unchecked", "find", "sizes_unjudged", "store"]
 HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
     "no_gradient", "unregistered", "untrained_norm", "loss_input", "saturated", "not_in_optimizer",
+    "linear_stack",
 )  # fmt: skip
 
 
@@ -123,6 +126,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
     findings += unregistered(g, order)
     findings += untrained_norms(g, order)
     findings += loss_inputs(g, order)
+    findings += linear_stacks(g, order)
     findings += state
     findings += unreached(g, state)  # a forgotten layer, one cut off the loss in `graph_of`
     findings += first_non_finite(g, order, types)
@@ -357,7 +361,8 @@ def _small_batch(
     small = _norm_finding(g, types, layers, norm, before, key, values=values)
     kept = [f for f in findings if not any(f is e for e in explained)]
     # first where it is why the gradient vanishes; after layers that vanish on their own
-    return [small, *kept] if explained or key == "vanishing_small_batch" else [*kept, small]
+    small["explains"] = bool(explained) or key == "vanishing_small_batch"
+    return [small, *kept] if small["explains"] else [*kept, small]
 
 
 def _small_gradient(

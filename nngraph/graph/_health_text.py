@@ -1,6 +1,7 @@
 """What ``g.health()`` shows as a cell's last line (and ``print`` writes): one line per finding,
 as ``summary()`` writes it (``- [kind] message``), or the line saying there is none, instead of
-a list of dicts. Findings that ``summary()`` says in one line share one here too (a forgotten
+a list of dicts, and under them the note on frozen parameters that `summary()` gives too
+(see `_frozen`). Findings that ``summary()`` says in one line share one here too (a forgotten
 ``zero_grad()`` is one line naming every parameter, not one line each), in the list's order;
 the list itself keeps one dict per finding.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nngraph._pretty import Findings
+from nngraph.graph._frozen import frozen_note
 from nngraph.graph._health import boxes_unchecked, sizes_unjudged
 from nngraph.graph._nodes import module_types
 from nngraph.graph._summary_findings import findings_block, unregistered_modules
@@ -39,7 +41,8 @@ def health_result(g: Graph, findings: list[dict[str, Any]]) -> Findings:
         lines = [message("graph.summary.none_collapsed")]
     else:
         lines = [message(none_key(source))]
-    return Findings(findings, lines)
+    frozen = frozen_note(g)  # a note, not a finding: freezing is often meant
+    return Findings(findings, [*lines, frozen] if frozen else lines)
 
 
 def none_key(g: Graph) -> str:

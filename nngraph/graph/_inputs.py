@@ -29,7 +29,7 @@ import networkx as nx
 from nngraph.graph._finding import finding, weight_of
 from nngraph.graph._nodes import INDEXING, is_integer, owner_module, read_by_embedding
 from nngraph.graph._symmetry import _MULTIPLYING, _RESHAPING, learnable
-from nngraph.i18n import times_text
+from nngraph.i18n import message, times_text
 
 if TYPE_CHECKING:
     from nngraph.graph._flow import Layer
@@ -62,6 +62,7 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
         if source is None:
             continue
         value = g._node[source]["value"]
+        raw = pixels(g._node[source])  # "divide by 255" only where that fits
         small = _small_gradient(g, weight, weights)
         # "huge gradients" is no word for a layer the gradient barely reaches (behind a
         # vanishing sigmoid trunk): its gradient is only as many times larger as the data is
@@ -76,10 +77,31 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
                 mean=value["mean"],
                 std=value["std"],
                 where_module=weight_of(g._node[weight], types),
+                pixels=message("graph.health.input_scale_pixels") if raw else "",
                 **extra,
             )
         ]
     return []
+
+
+def pixels(data: dict[str, Any]) -> bool:
+    """Whether the data node `data` looks like raw pixels: values from 0 to at most 256 (8-bit
+    images, or the 0-16 digits times 16), in an image's shape (`[N, C, H, W]`, `[N, H, W]`),
+    flattened to a square number of 64 or more features (8x8, 28x28), or stored as uint8.
+    Tabular data (prices, areas in the thousands, ages) gets the general advice only.
+
+    >>> pixels({"shape": [8, 784], "dtype": "float32", "value": {"min": 0.0, "max": 255.0}})
+    True
+    >>> pixels({"shape": [8, 30], "dtype": "float32", "value": {"min": 0.0, "max": 255.0}})
+    False
+    """
+    value, shape = data.get("value") or {}, data.get("shape") or []
+    low, high = value.get("min"), value.get("max")
+    if low is None or high is None or not 0 <= low <= high <= 256 or high <= 1:
+        return False
+    features = shape[-1] if len(shape) == 2 else 0
+    square = features >= 64 and math.isqrt(features) ** 2 == features
+    return data.get("dtype") == "uint8" or len(shape) >= 3 or square
 
 
 #: how many times below most other layers' a gradient is "small" (layers of a healthy net

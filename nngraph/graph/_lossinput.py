@@ -1,6 +1,7 @@
 """What a loss is given: the slips a loss hides, because it still returns a number.
 
-- a softmax before `cross_entropy` (which takes raw scores and applies log-softmax itself), a
+- a softmax before `cross_entropy` (which takes raw scores and applies log-softmax itself), or
+  a sigmoid or tanh (scores held in 0..1 or -1..1: its softmax stays near uniform), a
   sigmoid before `binary_cross_entropy_with_logits` (which applies the sigmoid itself), a ReLU
   before either (no score can go below 0), a
   softmax before `nll_loss` or before `kl_div`'s input (both take log-probabilities; a
@@ -41,7 +42,12 @@ __all__ = ["loss_inputs"]
 
 #: loss op -> the ops that should not come before it, each with the finding's message key
 _SQUASHED = {
-    "cross_entropy": (("softmax", "loss_input_softmax"), ("relu", "loss_input_relu")),
+    "cross_entropy": (
+        ("softmax", "loss_input_softmax"),
+        ("relu", "loss_input_relu"),
+        ("sigmoid", "loss_input_sigmoid_ce"),  # a binary habit on a multi-class loss
+        ("tanh", "loss_input_tanh_ce"),
+    ),
     "binary_cross_entropy_with_logits": (
         ("sigmoid", "loss_input_sigmoid"),
         ("relu", "loss_input_relu_bce"),

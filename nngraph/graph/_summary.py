@@ -9,6 +9,7 @@ from nngraph._oneline import cut_middle, one_line, shown_width
 from nngraph._pretty import Text
 from nngraph.graph._collapse import param_counts
 from nngraph.graph._export import catalog_word, finding_name, modules_list
+from nngraph.graph._frozen import frozen_note
 from nngraph.graph._health import HEALTH_KINDS, boxes_unchecked, causes_first, find, sizes_unjudged
 from nngraph.graph._health_text import none_key
 from nngraph.graph._model_ops import in_model, traced_inputs
@@ -345,6 +346,9 @@ def summary(g: Graph) -> Text:
     no_grad = no_grad_layers(source)
     if no_grad:
         out.append(message("graph.summary.no_grad", layers=no_grad))
+    frozen = frozen_note(g)
+    if frozen:
+        out.append(frozen)
     if in_boxes:
         out.append(message("graph.summary.in_boxes", count=count_text(in_boxes)))
     if any(entry.get("shared") for entry in (g.graph.get("modules") or {}).values()):

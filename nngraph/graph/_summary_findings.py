@@ -41,6 +41,7 @@ __all__ = [
     "outside_model",
     "rank",
     "share_text",
+    "shown_order",
     "unregistered_modules",
 ]
 
@@ -91,6 +92,8 @@ def message_key(f: dict[str, Any], unregistered: Collection[str] = ()) -> str | 
     True
     """
     kind, module = f.get("kind"), f.get("module")
+    if "mean" in f and "std" in f:
+        return None  # data or a target far from standardised: what explains the gradients
     if kind in ("vanishing", "exploding") and module and "per_layer" not in f:
         if not isinstance(f.get("rms"), (int, float)):
             return None  # not one layer's own gradient: values that grow, one op stopping all
@@ -132,7 +135,8 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
     4 mistakes of their own (a forgotten `zero_grad()`, weights all zero, a cut graph) and any
     other flag; 5 how the gradient shrinks or grows through the layers (or the steps of a recurrent
     layer); 6 dead units, which leave the layers before them without a gradient; 7 what each
-    layer's gradient shows (tiny, huge, no examples in this batch). `key` is its
+    layer's gradient shows (tiny, huge, no examples in this batch; a BatchNorm on too small a
+    batch that explains none of the others, `explains: false`). `key` is its
     :func:`message_key`.
 
     >>> rank({"kind": "inf", "where": "backward"}), rank({"kind": "inf", "where": "forward"})
@@ -147,11 +151,29 @@ def rank(f: dict[str, Any], key: str | None = None) -> int:
         return 2
     if kind == "dead":
         return 6
-    if key in _PER_LAYER or f.get("no_examples"):
+    if key in _PER_LAYER or f.get("no_examples") or f.get("explains") is False:
         return 7
     if kind in ("vanishing", "exploding"):
         return 5 if ("per_layer" in f or "per_step" in f) and "mean" not in f else 3
     return 4
+
+
+def shown_order(g: Graph, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`findings` of `g` in the order `summary()` lists them, which `health()` returns them in
+    too: by :func:`rank`, causes before symptoms (dead units before the tiny gradients of the
+    layers behind them), and within a rank where their nodes stand in the forward pass.
+
+    >>> import torch, nngraph as ng
+    >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    >>> g = ng.trace(model, torch.randn(3, 2), loss=lambda y: y.sum())
+    >>> found = [{"kind": "vanishing", "module": "0", "rms": 0.0}, {"kind": "nan", "where": "forward"}]
+    >>> [f["kind"] for f in shown_order(g, found)]
+    ['nan', 'vanishing']
+    """
+    position = {n: i for i, n in enumerate(forward_order(g))}
+    unregistered = unregistered_modules(g)
+    placed = sorted(findings, key=lambda f: position.get(f.get("node"), len(position)))
+    return sorted(placed, key=lambda f: rank(f, message_key(f, unregistered)))
 
 
 def findings_head(count: int, lines: int) -> str:

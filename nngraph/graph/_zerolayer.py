@@ -19,7 +19,7 @@ that is too high, a large negative bias).
     >>> _ = torch.nn.init.zeros_(model[0].weight), torch.nn.init.zeros_(model[0].bias)
     >>> g = ng.trace(model, torch.randn(16, 4), loss=lambda y: (y - 1).pow(2).mean())
     >>> [(f["kind"], f.get("name") or f.get("zero_weight")) for f in g.health()]
-    [('zeros', '0.weight'), ('vanishing', '0.weight'), ('dead', '0.weight')]
+    [('zeros', '0.weight'), ('dead', '0.weight'), ('vanishing', '0.weight')]
 """
 
 from __future__ import annotations

@@ -246,6 +246,44 @@ MESSAGES: dict[str, str] = {
         " its targets: x, y = next(iter(loader)), then ng.trace(model, x, loss=lambda out:"
         " loss_fn(out, y))"
     ),
+    # notes under PyTorch's errors for label mistakes in the loss trace() calls (see
+    # nngraph/capture/_label_errors.py); {shape}: the model output's shape, {n}: its rows
+    "capture.label_note.float": (
+        "nngraph: the class labels are floats, but cross_entropy and nll_loss take class"
+        " indices, whole numbers (dtype torch.long): pass y.long(). (A float target is read as"
+        " class probabilities, and only with the output's shape, [N, classes].)"
+    ),
+    "capture.label_note.extra_dim": (
+        "nngraph: cross_entropy takes one class index per example, a target of shape [{n}],"
+        " but this target has a dim more (labels as a column, [{n}, 1]; the output has shape"
+        " {shape}): pass y.squeeze(1), or y.view(-1), as whole numbers: y.squeeze(1).long()."
+    ),
+    "capture.label_note.one_output": (
+        "nngraph: the model has one output unit, and cross_entropy needs one score per class,"
+        " so the only label it accepts is 0. For two classes give the last layer 2 outputs"
+        " (nn.Linear(..., 2)) and keep CrossEntropyLoss; or keep 1 output and use"
+        " nn.BCEWithLogitsLoss with float targets of shape [N, 1]: y.float().unsqueeze(1)."
+    ),
+    "capture.label_note.out_of_bounds": (
+        "nngraph: class labels must run from 0 to {last}, one per output score (the model gives"
+        " {classes} per example), but one is {label}. Labels that start at 1 need y - 1; more"
+        " classes need a last layer with more outputs (nn.Linear(..., number of classes))."
+    ),
+    "capture.label_note.out_of_bounds_unknown": (
+        "nngraph: class labels must run from 0 to the number of classes - 1, one per output"
+        " score, but one is {label}. Labels that start at 1 need y - 1; more classes need a last"
+        " layer with more outputs (nn.Linear(..., number of classes))."
+    ),
+    "capture.label_note.binary_shape": (
+        "nngraph: binary cross-entropy compares each output with the target at the same place,"
+        " so both need the same shape, and here the output has shape {shape} and the target"
+        " another. Give the target the output's shape: y.float().view_as(out) (for an output"
+        " [N, 1] and labels [N]: y.float().unsqueeze(1))."
+    ),
+    "capture.label_note.binary_long": (
+        "nngraph: the targets are most likely whole numbers (dtype torch.long), and binary"
+        " cross-entropy compares the output with float targets (0.0 or 1.0): pass y.float()."
+    ),
     "capture.input_is_iterator": (
         "nngraph: {where} is an iterator (type {type_name}), which gives its items one at a"
         " time; if the model needs a tensor there, take one item out first and give the model"
@@ -3177,12 +3215,14 @@ MESSAGES: dict[str, str] = {
         "Gradients shrink on the way back: the weights of {first} get gradients about {times}"
         " times smaller (RMS) than those of {last}, so {effect}. {remedy}"
     ),
+    # {pixels} in input_scale*: this where the data looks like raw pixels (0-255, an image's
+    # shape), else empty
+    "graph.health.input_scale_pixels": " (values 0-255 look like raw pixels: divide by 255)",
     "graph.health.input_scale": (
         "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
         " {std:.4g}): a weight's gradient is its input times the gradient behind it, so this"
         " layer gets huge gradients and takes huge, unstable steps. Standardise the inputs:"
-        " (x - mean) / std for each feature, computed on the training set (pixels 0-255:"
-        " divide by 255)."
+        " (x - mean) / std for each feature, computed on the training set{pixels}."
     ),
     # the same, where that layer's gradient is below most other layers' (little gradient
     # reaches it); {times} the data's RMS, as times_text words it
@@ -3193,7 +3233,7 @@ MESSAGES: dict[str, str] = {
         " ones would. It is still small here (RMS {rms:.1e}, below most other layers') only"
         " because little gradient reaches this layer, and it grows with the gradient behind"
         " it. Standardise the inputs: (x - mean) / std for each feature, computed on the"
-        " training set (pixels 0-255: divide by 255)."
+        " training set{pixels}."
     ),
     # huge gradients from a regression target far from standardised; {target} a target_with.*
     "graph.health.target_scale": (
@@ -3591,6 +3631,14 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.loss_input_module": "Module {name}",
     "graph.health.loss_input_code": "Your code",
+    # Linear layers with nothing nonlinear between them; {layers_text}: "0, 1, 2 (Linear)";
+    # {n_in}, {n_out}: the first layer's inputs, the last one's outputs
+    "graph.health.linear_stack": (
+        "Modules {layers_text} follow each other with no activation between them: a stack of"
+        " linear layers is still one linear map (W2 (W1 x + b1) + b2 = W x + b), so together"
+        " they learn no more than one Linear({n_in}, {n_out}) would (a classifier: only straight"
+        " decision boundaries). Put a nonlinearity such as nn.ReLU() between them."
+    ),
     "graph.health.loss_input_softmax": (
         "{layer} applies softmax to the scores cross_entropy gets, but cross_entropy"
         " (nn.CrossEntropyLoss) applies log-softmax itself: the probabilities are squashed"
@@ -3601,6 +3649,21 @@ MESSAGES: dict[str, str] = {
         "{layer} applies ReLU to the scores cross_entropy gets: no score can go below 0, so the"
         " model cannot push the wrong classes down, and an example whose scores are all cut to 0"
         " gets no gradient. Give CrossEntropyLoss the raw scores (logits): drop the last ReLU."
+    ),
+    "graph.health.loss_input_sigmoid_ce": (
+        "{layer} applies sigmoid to the scores cross_entropy gets, but cross_entropy"
+        " (nn.CrossEntropyLoss) makes its own probabilities from raw scores with softmax:"
+        " scores held between 0 and 1 give probabilities close to equal for every class, so"
+        " the loss stays high, and the gradients shrink where the sigmoid flattens. Give"
+        " CrossEntropyLoss the raw scores (logits): drop the sigmoid (a sigmoid output goes"
+        " with nn.BCELoss, for yes/no targets)."
+    ),
+    "graph.health.loss_input_tanh_ce": (
+        "{layer} applies tanh to the scores cross_entropy gets, but cross_entropy"
+        " (nn.CrossEntropyLoss) makes its own probabilities from raw scores with softmax:"
+        " scores held between -1 and 1 keep every probability far from 0 and 1, so the loss"
+        " stays high, and the gradients shrink where the tanh flattens. Give CrossEntropyLoss"
+        " the raw scores (logits): drop the last tanh."
     ),
     "graph.health.loss_input_relu_bce": (
         "{layer} applies ReLU to the scores binary_cross_entropy_with_logits gets: no score can"
@@ -3618,7 +3681,7 @@ MESSAGES: dict[str, str] = {
         " the raw scores."
     ),
     # appended to the three above where the target is squashed too (which tensor is the input
-    # is not known): {squash} is sigmoid or softmax
+    # is not known): {squash} is sigmoid, tanh or softmax
     "graph.health.loss_input_which": (
         "The target this loss gets is squashed too, and the graph cannot tell which of the two"
         " is the scores: change only the {squash} of the scores; a target squashed on purpose"
@@ -3916,6 +3979,13 @@ MESSAGES: dict[str, str] = {
     # when layers with one finding share a line: fewer lines than findings (health() has each)
     "graph.summary.findings_in_line": "Findings ({count}, in one line):",
     "graph.summary.finding": "- [{kind}] {message}",
+    # parameters with requires_grad=False beside ones that learn (see graph/_frozen.py): a
+    # note under the findings of health() and summary(), not a finding (freezing is often meant)
+    "graph.summary.frozen": (
+        "Frozen (requires_grad=False), so they do not learn: {layers}, {count} of the"
+        " model's {total} parameters. Fine if you froze them on purpose (fine-tuning); else"
+        " unfreeze them before building the optimizer: model.requires_grad_(True)."
+    ),
     "graph.summary.no_grad": (
         "Layers that ran under torch.no_grad() get no gradient and do not learn here: {layers}"
     ),
@@ -4480,12 +4550,14 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.no_gradient": "no gradient",
     "graphview.flag.kind.loss_input": "loss given the wrong input",
     "graphview.flag.kind.saturated": "saturated units",
+    "graphview.flag.kind.linear_stack": "no activation",
     "graphview.flag.kind.untrained_norm": "untrained normalisation",
     "graphview.flag.help.constant": "Every weight here has the same value, so all units compute the same thing and learn the same way: they never become different.",
     "graphview.flag.help.loss_input": "The loss gets something it does not expect (squashed scores, or a target of another shape): it still returns a number, but not the one meant.",
     "graphview.flag.help.saturated": (
         "Most of these tanh or sigmoid units sit near their limits (-1 and 1, or 0 and 1), where their slope is almost 0: little gradient passes through them, so the layers before them barely learn."
     ),
+    "graphview.flag.help.linear_stack": "Linear layers follow each other here with no activation between them: together they are one linear map, no more expressive than one layer.",
     "graphview.flag.help.untrained_norm": "This normalisation layer runs in eval mode with the statistics it starts with: it has seen no training data, so it does not normalise yet.",
     "graphview.flag.help.no_gradient": "No gradient reached these weights: the graph is cut between them and the loss, so they do not learn.",
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",

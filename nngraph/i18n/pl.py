@@ -249,6 +249,47 @@ MESSAGES: dict[str, str] = {
         " funkcji straty wartości docelowe: x, y = next(iter(loader)), potem ng.trace(model, x,"
         " loss=lambda out: loss_fn(out, y))"
     ),
+    "capture.label_note.float": (
+        "nngraph: etykiety klas są liczbami zmiennoprzecinkowymi, a cross_entropy i nll_loss"
+        " przyjmują indeksy klas, liczby całkowite (dtype torch.long): podaj y.long()."
+        " (Cel zmiennoprzecinkowy jest czytany jako prawdopodobieństwa klas, i to tylko"
+        " w kształcie wyjścia, [N, liczba klas].)"
+    ),
+    "capture.label_note.extra_dim": (
+        "nngraph: cross_entropy przyjmuje jeden indeks klasy na przykład, cel o kształcie [{n}],"
+        " a ten cel ma o jeden wymiar więcej (etykiety jako kolumna, [{n}, 1]; wyjście ma kształt"
+        " {shape}): podaj y.squeeze(1) albo y.view(-1), jako liczby całkowite:"
+        " y.squeeze(1).long()."
+    ),
+    "capture.label_note.one_output": (
+        "nngraph: model ma jedno wyjście, a cross_entropy potrzebuje jednego wyniku na klasę,"
+        " więc jedyna etykieta, jaką przyjmie, to 0. Dla dwóch klas daj ostatniej warstwie"
+        " 2 wyjścia (nn.Linear(..., 2)) i zostaw CrossEntropyLoss; albo zostaw 1 wyjście"
+        " i użyj nn.BCEWithLogitsLoss z celami zmiennoprzecinkowymi o kształcie [N, 1]:"
+        " y.float().unsqueeze(1)."
+    ),
+    "capture.label_note.out_of_bounds": (
+        "nngraph: etykiety klas muszą być od 0 do {last}, po jednej na wynik wyjścia (model"
+        " daje {classes} na przykład), a jedna wynosi {label}. Etykiety liczone od 1 wymagają"
+        " y - 1; więcej klas wymaga ostatniej warstwy z większą liczbą wyjść"
+        " (nn.Linear(..., liczba klas))."
+    ),
+    "capture.label_note.out_of_bounds_unknown": (
+        "nngraph: etykiety klas muszą być od 0 do liczby klas - 1, po jednej na wynik wyjścia,"
+        " a jedna wynosi {label}. Etykiety liczone od 1 wymagają y - 1; więcej klas wymaga"
+        " ostatniej warstwy z większą liczbą wyjść (nn.Linear(..., liczba klas))."
+    ),
+    "capture.label_note.binary_shape": (
+        "nngraph: binarna entropia krzyżowa porównuje każde wyjście z celem w tym samym"
+        " miejscu, więc oba muszą mieć ten sam kształt, a tu wyjście ma kształt {shape}, a cel"
+        " inny. Nadaj celowi kształt wyjścia: y.float().view_as(out) (dla wyjścia [N, 1]"
+        " i etykiet [N]: y.float().unsqueeze(1))."
+    ),
+    "capture.label_note.binary_long": (
+        "nngraph: cele są najpewniej liczbami całkowitymi (dtype torch.long), a binarna"
+        " entropia krzyżowa porównuje wyjście z celami zmiennoprzecinkowymi (0.0 albo 1.0):"
+        " podaj y.float()."
+    ),
     "capture.input_is_iterator": (
         "nngraph: {where} to iterator (typ {type_name}), który podaje swoje elementy po jednym;"
         " jeśli model potrzebuje tam tensora, najpierw wyjmij jeden element i daj go modelowi,"
@@ -3344,12 +3385,15 @@ MESSAGES: dict[str, str] = {
         "Gradient zanika: w drodze wstecz wagi {first} dostają gradient około {times} razy"
         " mniejszy (RMS) niż wagi {last}. {effect}. {remedy}"
     ),
+    "graph.health.input_scale_pixels": (
+        " (wartości 0-255 wyglądają na surowe piksele: podziel je przez 255)"
+    ),
     "graph.health.input_scale": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
         " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc ta"
         " warstwa dostaje ogromne gradienty i robi ogromne, niestabilne kroki. Standaryzuj"
         " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
-        " treningowym (piksele 0-255: podziel przez 255)."
+        " treningowym{pixels}."
     ),
     "graph.health.input_scale_small_gradient": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
@@ -3358,7 +3402,7 @@ MESSAGES: dict[str, str] = {
         " standaryzowane. Tutaj jest on jeszcze mały (RMS {rms:.1e}; mniejszy niż w większości"
         " innych warstw) tylko dlatego, że do tej warstwy dociera mało gradientu, i rośnie"
         " razem z gradientem za nią. Standaryzuj wejścia: (x - średnia) / odchylenie dla"
-        " każdej cechy, liczone na zbiorze treningowym (piksele 0-255: podziel przez 255)."
+        " każdej cechy, liczone na zbiorze treningowym{pixels}."
     ),
     "graph.health.target_scale": (
         "Strata porównuje wyjście z {target}, który jest daleki od standaryzacji (średnia"
@@ -3767,6 +3811,13 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.loss_input_module": "Moduł {name}",
     "graph.health.loss_input_code": "Twój kod",
+    "graph.health.linear_stack": (
+        "Moduły {layers_text} następują po sobie bez funkcji aktywacji między nimi: kilka"
+        " warstw liniowych to nadal jedno przekształcenie liniowe (W2 (W1 x + b1) + b2 = W x +"
+        " b), więc razem uczą się nie więcej niż jedna warstwa Linear({n_in}, {n_out})"
+        " (klasyfikator: tylko proste granice decyzyjne). Wstaw między nie nieliniowość, np."
+        " nn.ReLU()."
+    ),
     "graph.health.loss_input_softmax": (
         "{layer} nakłada softmax na wyniki, które dostaje cross_entropy, a cross_entropy"
         " (nn.CrossEntropyLoss) sama nakłada log-softmax: prawdopodobieństwa są ściskane dwa"
@@ -3779,6 +3830,21 @@ MESSAGES: dict[str, str] = {
         " spaść poniżej 0, więc model nie może obniżać wyników złych klas, a przykład, którego"
         " wszystkie wyniki zostały obcięte do 0, nie daje gradientu. Podaj CrossEntropyLoss"
         " surowe wyniki (logity): usuń ostatnie ReLU."
+    ),
+    "graph.health.loss_input_sigmoid_ce": (
+        "{layer} nakłada sigmoid na wyniki, które dostaje cross_entropy, a cross_entropy"
+        " (nn.CrossEntropyLoss) sama robi prawdopodobieństwa z surowych wyników przez softmax:"
+        " wyniki ściśnięte między 0 a 1 dają prawie równe prawdopodobieństwa wszystkich klas,"
+        " więc strata zostaje wysoka, a gradienty maleją tam, gdzie sigmoid się spłaszcza."
+        " Podaj CrossEntropyLoss surowe wyniki (logity): usuń sigmoid (wyjście z sigmoidem"
+        " pasuje do nn.BCELoss, dla celów tak/nie)."
+    ),
+    "graph.health.loss_input_tanh_ce": (
+        "{layer} nakłada tanh na wyniki, które dostaje cross_entropy, a cross_entropy"
+        " (nn.CrossEntropyLoss) sama robi prawdopodobieństwa z surowych wyników przez softmax:"
+        " wyniki ściśnięte między -1 a 1 trzymają każde prawdopodobieństwo daleko od 0 i 1,"
+        " więc strata zostaje wysoka, a gradienty maleją tam, gdzie tanh się spłaszcza."
+        " Podaj CrossEntropyLoss surowe wyniki (logity): usuń ostatni tanh."
     ),
     "graph.health.loss_input_relu_bce": (
         "{layer} nakłada ReLU na wyniki, które dostaje binary_cross_entropy_with_logits: żaden"
@@ -4095,6 +4161,12 @@ MESSAGES: dict[str, str] = {
     "graph.summary.findings_in_lines": "Wykryte problemy ({count}, w {lines} wierszach):",
     "graph.summary.findings_in_line": "Wykryte problemy ({count}, w jednym wierszu):",
     "graph.summary.finding": "- [{kind}] {message}",
+    "graph.summary.frozen": (
+        "Zamrożone (requires_grad=False), więc się nie uczą: {layers}, {count} z {total}"
+        " parametrów modelu. To w porządku, jeśli zamroziłeś je celowo (dostrajanie, ang."
+        " fine-tuning); jeśli nie, odmroź je przed utworzeniem optymalizatora:"
+        " model.requires_grad_(True)."
+    ),
     "graph.summary.no_grad": (
         "Warstwy, które działały w bloku torch.no_grad(), nie dostają gradientu i tu się nie"
         " uczą: {layers}"
@@ -4683,12 +4755,14 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.no_gradient": "brak gradientu",
     "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
     "graphview.flag.kind.saturated": "nasycone jednostki",
+    "graphview.flag.kind.linear_stack": "brak aktywacji",
     "graphview.flag.kind.untrained_norm": "nietrenowana normalizacja",
     "graphview.flag.help.constant": "Wszystkie wagi mają tu tę samą wartość, więc wszystkie jednostki liczą to samo i uczą się tak samo: nigdy nie staną się różne.",
     "graphview.flag.help.loss_input": "Strata dostaje coś, czego się nie spodziewa (ściśnięte wyniki albo cel o innym kształcie): nadal zwraca liczbę, ale nie tę zamierzoną.",
     "graphview.flag.help.saturated": (
         "Większość tych jednostek tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
     ),
+    "graphview.flag.help.linear_stack": "Warstwy liniowe następują tu po sobie bez funkcji aktywacji: razem są jednym przekształceniem liniowym, nie bardziej wyrazistym niż jedna warstwa.",
     "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",

@@ -19,12 +19,15 @@ from tests.graph.conftest import Build, stats
 
 
 def mlp_graph(rms: list[float], widths: list[int] | None = None) -> Graph:
-    """x -> fc0 -> fc1 -> ... with the given weight-gradient RMS per layer."""
+    """x -> fc0 -> fc1 -> ... with the given weight-gradient RMS per layer, an `add` (of some
+    other value) between them: linear layers right in a row get a `linear_stack` finding."""
     widths = widths or [16] * (len(rms) + 1)
     b = Build({f"fc{i}": {"type": "Linear", "params": 0} for i in range(len(rms))})
     h = b.input([8, widths[0]])
     for i, r in enumerate(rms):
         numel = widths[i] * widths[i + 1]
+        if i:
+            h = b.op("add", h, shape=[8, widths[i]])
         h = b.linear(
             h, f"fc{i}", widths[i], widths[i + 1], weight_grad=stats(r * numel**0.5, numel)
         )
@@ -97,6 +100,7 @@ def test_the_width_correction_knows_grouped_and_transposed_convolutions(
     b = Build({"conv": {"type": module_type, "params": 0, "config": config}})
     h = b.input([8, 16])
     for i in range(5):  # each layer 5x below the next
+        h = b.op("add", h, shape=[8, 16]) if i else h  # not linear layers in a row
         h = b.linear(h, f"fc{i}", 16, 16, weight_grad=stats(0.2 ** (5 - i) * 16, 256))
     numel = math.prod(shape)
     w = b.param("conv.weight", shape, grad=stats(numel**0.5, numel))
@@ -625,8 +629,9 @@ def test_findings_carry_into_collapsed_boxes():
 
 def test_findings_carried_into_boxes_name_the_box_they_are_on():
     g = mlp_graph([0.2**k for k in range(5, -1, -1)])
-    g.nodes["n6"]["value"] = stats(numel=256 * 16)
-    g.nodes["n6"]["dead"] = [5, 16]  # fc1's output
+    fc1 = next(n for n, d in g.nodes(data=True) if d["op"] == "linear" and d["module"] == "fc1")
+    g.nodes[fc1]["value"] = stats(numel=256 * 16)
+    g.nodes[fc1]["dead"] = [5, 16]  # fc1's output
     g.health()
     for h in (g.collapse(depth=0, fold_repeats=False), g.collapse(depth=0)):
         carried = [(n, f) for n, d in h.nodes(data=True) for f in d["flags"]]
@@ -2419,14 +2424,15 @@ def test_values_near_the_end_of_float64s_range_are_checked_and_shown_without_an_
     """Sweep s40 (helper zoo): a float64 model fed values of 1e160 made health() and summary()
     raise OverflowError (`mean ** 2`), and a saved graph with a gradient norm of 1e308 too."""
     torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 1)).double()
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1))
+    model = model.double()
     x = torch.rand(8, 3, dtype=torch.float64) * 1e160
     g = ng.trace(model, x, loss=lambda out: out.mean())
     assert all(isinstance(f["message"], str) for f in g.health())
     # the layers' gradient norms overflowed float64: the table says inf, not a made-up number
-    rows = {line.split()[0]: line.split() for line in g.summary().splitlines() if line[:1] in "(01"}
+    rows = {line.split()[0]: line.split() for line in g.summary().splitlines() if line[:1] in "(02"}
     assert rows["0"][:2] == ["0", "Linear"] and rows["0"][-1] == "inf"
-    assert rows["1"][:2] == ["1", "Linear"] and rows["1"][-1] == "inf"
+    assert rows["2"][:2] == ["2", "Linear"] and rows["2"][-1] == "inf"
     assert "0" in g.collapse(0).summary()
     data = g.to_dict()
     for node in data["nodes"]:
@@ -2434,7 +2440,7 @@ def test_values_near_the_end_of_float64s_range_are_checked_and_shown_without_an_
             node["grad"]["norm"] = 1e308
     loaded = ng.Graph.from_dict(data)
     exploding = [f for f in loaded.health() if f["kind"] == "exploding"]
-    assert [f["module"] for f in exploding] == ["0", "1"]
+    assert [f["module"] for f in exploding] == ["0", "2"]
     assert "[exploding] The weights of module 0 (Linear) get a huge gradient" in loaded.summary()
 
 

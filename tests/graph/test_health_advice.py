@@ -302,6 +302,24 @@ def test_raw_pixels_through_flatten_or_a_convolution_are_flagged_and_scaled_ones
         (finding,) = input_findings(model, pixels)
         assert "divide by 255" in finding["message"]
         assert input_findings(model, pixels / 255) == []
+    flat = pixels.flatten(1)  # 8x8 images flattened by hand, as the digits come
+    (finding,) = input_findings(nn.Linear(64, 10), flat)
+    assert "divide by 255" in finding["message"]
+
+
+def test_tabular_data_far_from_standardised_gets_no_pixel_advice():
+    """Sweep s47 (s37, raw breast-cancer features): the data-scale finding on tabular data
+    ended "(pixels 0-255: divide by 255)", which does not apply there."""
+    torch.manual_seed(0)
+    target = torch.randint(0, 2, (16,))
+    areas = torch.rand(16, 30) * 4000  # areas in the thousands
+    ages = torch.randint(0, 100, (16, 5)).float() * 2  # 5 features 0-200: no image
+    for x in (areas, ages):
+        model = nn.Sequential(nn.Linear(x.shape[1], 8), nn.Tanh(), nn.Linear(8, 2))
+        g = ng.trace(model, x, loss=lambda y: nn.functional.cross_entropy(y, target))
+        (finding,) = [f for f in g.health() if f["where"] == "forward" and "std" in f]
+        assert finding["message"].endswith("for each feature, computed on the training set.")
+        assert "255" not in finding["message"] and "pixels" not in finding
 
 
 def _prices() -> tuple[nn.Sequential, torch.Tensor, torch.Tensor]:

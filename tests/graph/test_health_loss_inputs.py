@@ -295,3 +295,30 @@ def test_a_relu_on_the_scores_a_classification_loss_gets_is_told(inplace: bool) 
         assert _loss_input_findings(model, loss) == []
     regression = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1), nn.ReLU())
     assert _loss_input_findings(regression, lambda out: F.mse_loss(out, targets)) == []
+
+
+@pytest.mark.parametrize("squash", ["sigmoid", "tanh"])
+def test_a_sigmoid_or_tanh_before_cross_entropy_is_told(squash: str) -> None:
+    """Sweep s47 (s44): a binary habit, nn.Sigmoid() as the last layer, before the multi-class
+    nn.CrossEntropyLoss gave "Findings: none" while softmax and ReLU there were told."""
+    torch.manual_seed(0)
+    labels = torch.randint(0, 3, (8,))
+    last = nn.Sigmoid() if squash == "sigmoid" else nn.Tanh()
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 3), last)
+    for loss in [
+        lambda out: nn.CrossEntropyLoss()(out, labels),
+        lambda out: F.cross_entropy(out.view(8, 3), labels),
+    ]:
+        (found,) = _loss_input_findings(model, loss)
+        assert found["module"] == "3", found
+        assert found["message"].startswith(f"Module 3 ({type(last).__name__}) applies {squash}")
+        assert "raw scores (logits)" in found["message"]
+    set_language("pl")
+    try:
+        (found,) = _loss_input_findings(model, lambda out: F.cross_entropy(out, labels))
+        assert f"nakłada {squash}" in found["message"]
+    finally:
+        set_language("en")
+    # a sigmoid inside the model (a gate) before a Linear head is no slip
+    gated = nn.Sequential(nn.Linear(2, 8), nn.Sigmoid(), nn.Linear(8, 3))
+    assert _loss_input_findings(gated, lambda out: F.cross_entropy(out, labels)) == []
