@@ -1564,6 +1564,23 @@ MESSAGES: dict[str, str] = {
         '(ng.detectors.GL(metric="{logged}", train_metric="loss")), and this reading '
         "can tell which."
     ),
+    # a rise of a validation loss that is still improving overall (_still_improving.py)
+    "monitor.gl.improving": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but it is still improving "
+        "overall: it set that best {since} ago, and this rise is no larger than its wobble from "
+        "one evaluation to the next. A wobble of a validation loss that still improves is no sign "
+        "of memorising (nor is a small validation set to blame: every validation loss wobbles). "
+        "{advice}"
+    ),
+    # a jumpy run: the losses jump while the validation loss still improves overall
+    "monitor.gl.jumpy": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but it is still improving "
+        "overall, and the losses jump up and down from one evaluation to the next ({train} "
+        "too): training is unstable, which is not overfitting. The usual causes: a learning "
+        "rate too high (try a smaller one), or inputs that are not scaled (raw pixel values "
+        "0-255, features in the hundreds: standardise them; g.health() of one step traced "
+        "with ng.trace shows it). GL says this once for the run, not at every jump."
+    ),
     "monitor.gl.plain": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."

@@ -1644,6 +1644,23 @@ MESSAGES: dict[str, str] = {
         '(ng.detectors.GL(metric="{logged}", train_metric="loss")), a ta ocena je '
         "rozróżni."
     ),
+    # a rise of a validation loss that is still improving overall (_still_improving.py)
+    "monitor.gl.improving": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale ogólnie nadal spada: "
+        "najlepszą wartość osiągnęła {since} temu, a ten wzrost nie jest większy niż jej zwykłe "
+        "wahania między kolejnymi ewaluacjami. Wahanie straty walidacyjnej, która nadal spada, "
+        "nie jest oznaką zapamiętywania (ani winą małego zbioru walidacyjnego: każda strata "
+        "walidacyjna się waha). {advice}"
+    ),
+    # a jumpy run: the losses jump while the validation loss still improves overall
+    "monitor.gl.jumpy": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale ogólnie nadal spada, a straty "
+        "skaczą w górę i w dół między kolejnymi ewaluacjami ({train} również): trening jest "
+        "niestabilny; to nie przeuczenie. Zwykłe przyczyny: zbyt duży współczynnik uczenia "
+        "(spróbuj mniejszego) albo nieprzeskalowane dane wejściowe (surowe wartości pikseli "
+        "0-255, cechy rzędu setek: ustandaryzuj je; pokaże to g.health() jednego kroku "
+        "prześledzonego przez ng.trace). GL mówi to raz na cały trening, nie przy każdym skoku."
+    ),
     "monitor.gl.plain": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."

@@ -76,6 +76,7 @@ __all__ = [
     "calm_verdict",
     "corrects",
     "gl_reading",
+    "said_once",
     "unstable_verdict",
 ]
 
@@ -101,8 +102,9 @@ ROSE_ONCE = ("gl.rose_once",)
 #: ... that of a rise read with no training loss to compare ("the model is getting worse on
 #: data it does not train on", which memorising would only repeat), ...
 PLAIN = ("gl.plain",)
-#: ... those that see no sign of memorising yet, ...
-CALM = ("gl.neutral", "gl.plateau", "gl.plateau_chance")
+#: ... those that see no sign of memorising yet (``improving``: a wobble of a validation loss
+#: still improving overall, see :mod:`~nngraph.monitor._still_improving`), ...
+CALM = ("gl.neutral", "gl.plateau", "gl.plateau_chance", "gl.improving")
 #: ... those that blame memorising, ...
 MEMORISING = ("gl.overfit", "gl.flat", "gl.far_below")
 #: ... and those that blame unstable training
@@ -113,7 +115,13 @@ UNSTABLE = (
     "gl.blown_up",
     "gl.train_nonfinite",
     "gl.oscillating",
+    "gl.jumpy",
 )
+#: ... among them, those that become ``jumpy`` beside a validation loss still improving overall
+JUMPY_FROM = ("gl.stalled", "gl.jump", "gl.unstable", "gl.rose_once")
+#: Readings said once for the run (see :func:`said_once`): a jumpy run is told so once, and a
+#: wobble of a validation loss still improving once, not at each of its 5% wobbles.
+ONCE = ("gl.improving", "gl.jumpy")
 #: ... among them, those of a training loss whose level rose since the best epoch
 RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up")
 
@@ -130,7 +138,27 @@ def corrects(said: str | None, now: str) -> bool:
     too_soon = (*RESTARTED, *ROSE_ONCE)
     memorising = said in (*CALM, *too_soon) and now in MEMORISING
     risen = said in CALM and now in RISEN  # its level rose beyond the noise it had
-    return memorising or risen or (said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE)
+    jumpy = said == "gl.improving" and now == "gl.jumpy"
+    unstable = said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE
+    return memorising or risen or jumpy or unstable
+
+
+def said_once(told: frozenset[str], now: str) -> bool:
+    """Whether GL has told the run already what its reading ``now`` would say (``told``: the
+    readings of :data:`ONCE` it gave): a jumpy run is told so once (a raw-pixel run heard 20
+    readings that alternated "memorise" and "unstable"), and then neither a wobble of a loss
+    still improving nor another jump, rise or spike of its training loss is new; a wobble of a
+    loss still improving is told once too.
+
+        >>> said_once(frozenset(), "gl.jumpy"), said_once(frozenset({"gl.jumpy"}), "gl.stalled")
+        (False, True)
+        >>> told = frozenset({"gl.improving"})
+        >>> said_once(told, "gl.improving"), said_once(told, "gl.jumpy")
+        (True, False)
+    """
+    if "gl.jumpy" in told:
+        return now in (*ONCE, *JUMPY_FROM)
+    return now in told
 
 
 def gl_reading(
@@ -143,6 +171,7 @@ def gl_reading(
     train: float | None,
     level: float = math.nan,
     swings: Swings | None = None,
+    improving: bool = False,
     words: bool = True,
 ) -> Check:
     """GL's explanation of a finite validation loss ``value`` above its limit (``fields``: the
@@ -150,7 +179,9 @@ def gl_reading(
     the validation loss at the evaluation before (``previous``), the training loss now
     (``train``) and the swings of a run that oscillates (``swings``, see
     :mod:`~nngraph.monitor._oscillation`): unstable training, a swing of an oscillating
-    run, no sign of memorising yet, or memorising. With
+    run, no sign of memorising yet, or memorising. Beside a validation loss still improving
+    overall (``improving``, see :mod:`~nngraph.monitor._still_improving`) a rise is a wobble
+    (``improving``), and unstable training one of a jumpy run (``jumpy``). With
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
@@ -165,10 +196,14 @@ def gl_reading(
         det, tracker, fields, value=value, previous=previous, train=train, level=level,
         words=words,
     )  # fmt: skip
+    if unstable is not None and improving and unstable[0] in JUMPY_FROM:
+        return "gl.jumpy", fields
     if unstable is not None:
         return unstable
     if swings is not None:
         return "gl.oscillating", ({**fields, **swings.fields()} if words else fields)
+    if improving:
+        return "gl.improving", {**fields, "advice": _advice(det)} if words else fields
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:
         return "gl.plain", fields
@@ -358,8 +393,12 @@ def _too_soon(
     or ``rose_once``), with the training values and the advice of a GL that stops or warns."""
     if not words:
         return key, fields
-    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
-    return key, {**fields, **trend_fields(det, trend), "advice": advice}
+    return key, {**fields, **trend_fields(det, trend), "advice": _advice(det)}
+
+
+def _advice(det: Detector) -> str:
+    """What a GL that stops, or one that only warns, advises on a rise it cannot read yet."""
+    return message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
 
 
 def _restart_bump(det: Detector, trend: Trend) -> bool:

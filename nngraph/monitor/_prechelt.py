@@ -33,12 +33,13 @@ from typing import Any, cast
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
-from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._detector import KEEP, Check, Detector
+from nngraph.monitor._gl_reading import ONCE, corrects, gl_reading, said_once
 from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
+from nngraph.monitor._still_improving import VALUES, still_improving
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE
 from nngraph.monitor._wording import above_text, percent_text
@@ -218,6 +219,9 @@ class GL(Detector):
         self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
         self._rises = 0  # evaluations in a row, since the best, each above the one before
         self._reading: str | None = None  # the explanation it gave last
+        self._values: tuple[float, ...] = ()  # the latest validation values (improving?)
+        self._told: frozenset[str] = frozenset()  # the readings of ONCE it gave (said once)
+        self._first: float | None = None  # the first finite value (is the best near 0?)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._recent = TrainingTrend(spikes=True), ()
@@ -235,14 +239,22 @@ class GL(Detector):
         if self.active and corrects(self._reading, found[0]):
             Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
             found = cast("tuple[str, dict[str, Any]]", self._explain(value, previous, train, level))
-        if not self.active:  # said now
+        if not self.active:  # said now, unless the run was told so already
             self._reading = found[0]
+            if said_once(self._told, found[0]):
+                self.active = True  # this rise holds: a changed reading is still said
+                return KEEP
+            if found[0] in ONCE:
+                self._told = self._told | {found[0]}
         return found
 
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, level = before(self._recent)
         self._recent = (*self._recent[-2:], value)
+        self._values = (*self._values[1 - VALUES :], value)
+        if self._first is None and math.isfinite(value):
+            self._first = value
         self._rises = self._rises + 1 if not new_best and value > previous else 0
         if new_best and (
             self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
@@ -309,7 +321,9 @@ class GL(Detector):
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
         if words:
-            fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
+            fields["above"] = above_text(
+                self.value, self.alpha, best=self.best, value=value, first=self._first
+            )
         swings = self._swings.now()
         return gl_reading(
             self,
@@ -320,5 +334,6 @@ class GL(Detector):
             train=train,
             level=level,
             swings=swings,
+            improving=still_improving(self._values, self.epoch - self.best_epoch),
             words=words,
         )
