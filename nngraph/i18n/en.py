@@ -1576,8 +1576,8 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.jumpy": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but it is still improving "
         "overall, and the losses jump up and down from one evaluation to the next ({train} "
-        "too): training is unstable, which is not overfitting. The usual causes: a learning "
-        "rate too high (try a smaller one), or inputs that are not scaled (raw pixel values "
+        "too): training is unstable, which is not overfitting; the usual causes are a learning "
+        "rate too high (try a smaller learning rate) or inputs that are not scaled (raw pixel values "
         "0-255, features in the hundreds: standardise them; g.health() of one step traced "
         "with ng.trace shows it). GL says this once for the run, not at every jump."
     ),
@@ -1914,7 +1914,7 @@ MESSAGES: dict[str, str] = {
         " to train on."
     ),
     "monitor.patience.reading.chance": (
-        "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        "{best:.{digits}g} is close to ln {k} = {ln:.{digits}g}, the cross-entropy of guessing at random among"
         " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
         " learning rate, that zero_grad(), backward() and step() run in that order, and the"
         " loss. Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on"
@@ -1922,7 +1922,7 @@ MESSAGES: dict[str, str] = {
         " resume() to give it more epochs."
     ),
     "monitor.patience.reading.chance_blown": (
-        "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        "{best:.{digits}g} is close to ln {k} = {ln:.{digits}g}, the cross-entropy of guessing at random among"
         " {k} classes, and so is {train} ({train_now:.4g} now): if this loss is a cross-entropy,"
         " the model does no better than guessing. {blown}"
     ),

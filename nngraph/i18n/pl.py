@@ -2022,7 +2022,7 @@ MESSAGES: dict[str, str] = {
         " resume(), żeby trenować dalej."
     ),
     "monitor.patience.reading.chance": (
-        "Wartość {best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
+        "Wartość {best:.{digits}g} leży blisko ln {k} = {ln:.{digits}g}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
         " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
         " kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh, źle"
@@ -2030,7 +2030,7 @@ MESSAGES: dict[str, str] = {
         " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.chance_blown": (
-        "Wartość {best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił"
+        "Wartość {best:.{digits}g} leży blisko ln {k} = {ln:.{digits}g}, czyli entropii krzyżowej zgadywania na chybił"
         " trafił spośród {k} klas, i tak samo {train} (teraz {train_now:.4g}): jeśli ta strata to"
         " entropia krzyżowa, model radzi sobie nie lepiej niż zgadywanie. {blown}"
     ),

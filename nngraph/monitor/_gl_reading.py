@@ -50,6 +50,7 @@ training loss from before it) is said once more if it turns out to be unstable t
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -61,7 +62,7 @@ from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
 from nngraph.monitor._training_trend import TrainingTrend
-from nngraph.monitor._trend import RISE, WINDOW, Trend
+from nngraph.monitor._trend import FLOAT_NOISE, RISE, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = [
@@ -118,7 +119,7 @@ UNSTABLE = (
     "gl.jumpy",
 )
 #: ... among them, those that become ``jumpy`` beside a validation loss still improving overall
-JUMPY_FROM = ("gl.stalled", "gl.jump", "gl.unstable", "gl.rose_once")
+JUMPY_FROM = ("gl.stalled", "gl.jump", "gl.unstable")
 #: Readings said once for the run (see :func:`said_once`): a jumpy run is told so once, and a
 #: wobble of a validation loss still improving once, not at each of its 5% wobbles.
 ONCE = ("gl.improving", "gl.jumpy")
@@ -196,7 +197,7 @@ def gl_reading(
         det, tracker, fields, value=value, previous=previous, train=train, level=level,
         words=words,
     )  # fmt: skip
-    if unstable is not None and improving and unstable[0] in JUMPY_FROM:
+    if unstable is not None and improving and unstable[0] in JUMPY_FROM and _jumps(tracker):
         return "gl.jumpy", fields
     if unstable is not None:
         return unstable
@@ -216,6 +217,25 @@ def gl_reading(
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
+
+
+def _jumps(tracker: TrainingTrend) -> bool:
+    """Whether the latest training values (``Trend.latest``) jump up and down: their steps
+    (by more than float rounding) turn from a rise to a fall or back at least twice. A training
+    loss that rises steadily after its fall (0.41, 0.36, 0.38, 0.42) does not jump: that is a
+    stalled run, or a schedule's, however its validation loss moves.
+
+        >>> trend = TrainingTrend()
+        >>> for epoch, train in enumerate([0.9, 0.5, 0.8, 0.45], 1):
+        ...     trend.add(epoch, train, best=epoch == 1)
+        >>> _jumps(trend)
+        True
+    """
+    trend = tracker.now()
+    steps = [] if trend is None else [b - a for a, b in itertools.pairwise(trend.latest)]
+    size = max((abs(v) for v in trend.latest), default=0.0) if trend is not None else 0.0
+    signs = [step > 0 for step in steps if abs(step) > FLOAT_NOISE * size]
+    return sum(a != b for a, b in itertools.pairwise(signs)) >= 2
 
 
 def _memorising_key(det: Detector, trend: Trend) -> str:

@@ -50,6 +50,7 @@ __all__ = [
     "blown_text",
     "chance_classes",
     "clearly_better",
+    "digits_apart",
     "far_better",
     "may_be_entropy",
     "not_finite_text",
@@ -185,7 +186,10 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
         peak_epoch, peak = seen.falling_again
         return "falling_again", {"peak": peak, "peak_epoch": peak_epoch}
     k = chance_classes(seen.best) if seen.mode == "min" and may_be_entropy(seen.metric) else None
-    chance: dict[str, object] = {} if k is None else {"best": seen.best, "k": k, "ln": math.log(k)}
+    chance: dict[str, object] = {}
+    if k is not None:
+        ln = math.log(k)
+        chance = {"best": seen.best, "k": k, "ln": ln, "digits": digits_apart(seen.best, ln)}
     # a training loss at that same chance level: the model guesses, whether it rose there (a
     # zero_grad() that zeroes the weights: it collapsed to guessing) or fell there, and never
     # clearly below, from a first epoch that blew up (a first value no model starts at is no
@@ -210,6 +214,21 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if not is_validation(seen.metric):  # the training metric itself never improved
         return "training", {}
     return "unknown", {}
+
+
+def digits_apart(value: float, ln: float) -> int:
+    """The significant digits (3 to 6) that show ``value`` apart from ``ln``, the chance level
+    it is close to: "2.3 is close to ln 10 = 2.3" said nothing; 2.299 and 2.303 differ.
+
+        >>> digits_apart(2.2993, math.log(10)), digits_apart(2.45, math.log(10))
+        (4, 3)
+        >>> digits_apart(math.log(2), math.log(2))  # the same number: 3 digits
+        3
+    """
+    for digits in range(3, 7):
+        if f"{value:.{digits}g}" != f"{ln:.{digits}g}":
+            return digits
+    return 3
 
 
 def blown_start(first: float, k: int) -> bool:

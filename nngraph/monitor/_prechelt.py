@@ -334,6 +334,8 @@ class GL(Detector):
             train=train,
             level=level,
             swings=swings,
-            improving=still_improving(self._values, self.epoch - self.best_epoch),
+            improving=still_improving(
+                self._values, self.epoch - self.best_epoch, fresh=not self.active
+            ),
             words=words,
         )

@@ -557,7 +557,7 @@ def test_a_nan_in_both_losses_is_still_told_as_diverged() -> None:
 @pytest.mark.parametrize(
     ("metric", "says"),
     [
-        ("val_loss", "0.693 is close to ln 2 = 0.693, the cross-entropy of guessing at random"),
+        ("val_loss", "0.6931 is close to ln 2 = 0.69315, the cross-entropy of guessing at random"),
         ("val_mse", "mse has not moved either (0.6931 now, 0.6931 at first): the model is not"),
     ],
 )
