@@ -1415,6 +1415,14 @@ MESSAGES: dict[str, str] = {
         "on its training data than on new data), so it is too soon to read its fall since "
         "then as a sign of memorising."
     ),
+    # why a training loss climbs smoothly (Patience's and GL's rose_steadily readings)
+    "monitor.trend.rose_steadily": (
+        "A loss pushed up smoothly comes from something that pulls on the weights at every"
+        " step: most often a weight decay (an L2 penalty, the optimizer's weight_decay) too"
+        " strong for the data, which shrinks every weight towards 0 until the model can only"
+        " guess, or else a learning rate that a schedule raises. Lower weight_decay (try 1e-4,"
+        " or 0) before you change the learning rate."
+    ),
     "monitor.trend.level_best_above": "above the best {metric}",
     "monitor.trend.level_best_barely_below": "barely below the best {metric}",
     "monitor.event": "epoch {epoch}: {message}",
@@ -1502,6 +1510,11 @@ MESSAGES: dict[str, str] = {
     ),
     # before a detector's words on a blow-up, where GradientWatch found earlier that the
     # gradients are not reset (nngraph/monitor/_cause_aside.py)
+    # after a reading of a training loss that rose steadily, where the watched optimizer decays
+    "monitor.aside.weight_decay": (
+        "The optimizer that GradientWatch watches has weight_decay={value}: try it 10 to 100"
+        " times smaller."
+    ),
     "monitor.aside.not_reset_first": (
         "Before you change the learning rate: GradientWatch found {when} that the gradients are"
         " not reset between steps (no optimizer.zero_grad()), so each step applies the sum of"
@@ -1574,9 +1587,8 @@ MESSAGES: dict[str, str] = {
     ),
     # a jumpy run: the losses jump while the validation loss still improves overall
     "monitor.gl.jumpy": (
-        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but it is still improving "
-        "overall, and the losses jump up and down from one evaluation to the next ({train} "
-        "too): training is unstable, which is not overfitting; the usual causes are a learning "
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), and the losses jump up and "
+        "down from one evaluation to the next ({train} too): training is unstable, which is not overfitting; the usual causes are a learning "
         "rate too high (try a smaller learning rate) or inputs that are not scaled (raw pixel values "
         "0-255, features in the hundreds: standardise them; g.health() of one step traced "
         "with ng.trace shows it). GL says this once for the run, not at every jump."
@@ -1649,6 +1661,22 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.neutral": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
         "{recent_at} (against {before_at}): {reason}"
+    ),
+    "monitor.gl.rose_steadily": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), steadily, evaluation after evaluation, with no "
+        "jumps: that is not unstable training, nor overfitting. {why}"
+    ),
+    "monitor.pq.rose_steadily": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), steadily, evaluation after evaluation, with no "
+        "jumps: so {ratio} comes neither from unstable training nor from overfitting. {why}"
+    ),
+    "monitor.up.rose_steadily": (
+        "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
+        "epoch too ({recent_at}, up from {before_at}), steadily, evaluation after evaluation, "
+        "with no jumps: that is not unstable training, nor overfitting. {why} Best: {best:.4g} "
+        "at epoch {best_epoch}."
     ),
     "monitor.pq.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
@@ -1891,6 +1919,12 @@ MESSAGES: dict[str, str] = {
     "monitor.patience.reading.unstable": (
         "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first): training"
         " has become unstable, which is not overfitting (try a smaller learning rate)."
+    ),
+    # a training twin that climbed smoothly (nngraph/monitor/_steady_rise.py): not unstable
+    "monitor.patience.reading.rose_steadily": (
+        "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first), but it"
+        " rose steadily, evaluation after evaluation, with no jumps: that is not unstable"
+        " training, nor overfitting. {why}"
     ),
     "monitor.patience.reading.not_below": (
         "{train} has improved ({train_now:.4g} now, {train_first:.4g} at first), but the model"

@@ -61,6 +61,7 @@ from nngraph.monitor._jump import steady, sudden_jump
 from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
+from nngraph.monitor._steady_rise import rose_steadily
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE, RISE, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
@@ -117,14 +118,19 @@ UNSTABLE = (
     "gl.train_nonfinite",
     "gl.oscillating",
     "gl.jumpy",
+    "gl.rose_steadily",
 )
-#: ... among them, those that become ``jumpy`` beside a validation loss still improving overall
+#: ... among them, those that become ``jumpy`` where the training loss jumps up and down
 JUMPY_FROM = ("gl.stalled", "gl.jump", "gl.unstable")
-#: Readings said once for the run (see :func:`said_once`): a jumpy run is told so once, and a
-#: wobble of a validation loss still improving once, not at each of its 5% wobbles.
-ONCE = ("gl.improving", "gl.jumpy")
+#: Readings said once for the run (see :func:`said_once`): unstable training (a jumpy run is
+#: told so once more, with its usual causes), and a wobble of a validation loss still
+#: improving, not at each of its 5% wobbles; ...
+ONCE = ("gl.improving", *JUMPY_FROM, "gl.jumpy")
+#: ... and once a run was told its training is unstable, these tell it nothing new either:
+#: "no sign of memorising yet", "too soon to tell"
+AFTER_UNSTABLE = ("gl.neutral", "gl.rose_once", "gl.plain", "gl.improving")
 #: ... among them, those of a training loss whose level rose since the best epoch
-RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up")
+RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up", "gl.rose_steadily")
 
 
 def corrects(said: str | None, now: str) -> bool:
@@ -146,20 +152,30 @@ def corrects(said: str | None, now: str) -> bool:
 
 def said_once(told: frozenset[str], now: str) -> bool:
     """Whether GL has told the run already what its reading ``now`` would say (``told``: the
-    readings of :data:`ONCE` it gave): a jumpy run is told so once (a raw-pixel run heard 20
-    readings that alternated "memorise" and "unstable"), and then neither a wobble of a loss
-    still improving nor another jump, rise or spike of its training loss is new; a wobble of a
-    loss still improving is told once too.
+    readings it gave): training that became unstable is told so once (a raw-pixel run heard
+    20 readings that alternated "memorise" and "unstable"), and once more where it turns out
+    jumpy (with the usual causes); after that neither another jump, rise or spike of its
+    training loss, nor "no sign of memorising yet", "too soon to tell" or a wobble of a loss
+    still improving is new. A wobble of a loss still improving is told once too.
 
         >>> said_once(frozenset(), "gl.jumpy"), said_once(frozenset({"gl.jumpy"}), "gl.stalled")
         (False, True)
+        >>> said_once(frozenset({"gl.stalled"}), "gl.jump"), said_once(frozenset({"gl.jump"}), "gl.jumpy")
+        (True, False)
         >>> told = frozenset({"gl.improving"})
         >>> said_once(told, "gl.improving"), said_once(told, "gl.jumpy")
         (True, False)
     """
-    if "gl.jumpy" in told:
-        return now in (*ONCE, *JUMPY_FROM)
-    return now in told
+    unstable = not told.isdisjoint(UNSTABLE_TOLD)
+    if now == "gl.jumpy":
+        return now in told
+    if now in JUMPY_FROM:
+        return unstable
+    return (unstable and now in AFTER_UNSTABLE) or (now in told and now in ONCE)
+
+
+#: The readings after which a run counts as told its training is unstable
+UNSTABLE_TOLD = (*JUMPY_FROM, "gl.jumpy")
 
 
 def gl_reading(
@@ -182,7 +198,8 @@ def gl_reading(
     :mod:`~nngraph.monitor._oscillation`): unstable training, a swing of an oscillating
     run, no sign of memorising yet, or memorising. Beside a validation loss still improving
     overall (``improving``, see :mod:`~nngraph.monitor._still_improving`) a rise is a wobble
-    (``improving``), and unstable training one of a jumpy run (``jumpy``). With
+    (``improving``); unstable training whose training loss jumps up and down is a jumpy run
+    (``jumpy``, not a steady climb: see :func:`_jumps`). With
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
@@ -197,7 +214,7 @@ def gl_reading(
         det, tracker, fields, value=value, previous=previous, train=train, level=level,
         words=words,
     )  # fmt: skip
-    if unstable is not None and improving and unstable[0] in JUMPY_FROM and _jumps(tracker):
+    if unstable is not None and unstable[0] in JUMPY_FROM and _jumps(tracker):
         return "gl.jumpy", fields
     if unstable is not None:
         return unstable
@@ -294,7 +311,9 @@ def unstable_verdict(
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average, and beyond its noise where it is clearly below the validation
-    loss: ``stalled``, see :meth:`Trend.rose_in_level`), the validation loss jumped in one
+    loss: ``stalled``, see :meth:`Trend.rose_in_level`; ``rose_steadily`` where it climbed
+    smoothly, see :mod:`~nngraph.monitor._steady_rise`: not unstable, but a weight decay too
+    strong), the validation loss jumped in one
     evaluation from ``previous`` (or its ``level`` before) to ``value`` (``jump``, see
     :func:`sudden_jump`), or the training loss ``train`` and its level are far above its
     lowest value of the run and not still below its level at the best epoch (``unstable``,
@@ -317,6 +336,10 @@ def unstable_verdict(
         return _too_soon(det, f"{name}.{key}", trend, fields, words=words)
     rose = trend is not None and trend.rose_in_level(scale=det.best)
     if trend is not None and rose and not _rose_once(trend, det._trained_since_best):
+        if rose_steadily(tracker.lately):  # a smooth climb (a weight decay too strong)
+            why = {"why": message("monitor.trend.rose_steadily")} if words else {}
+            shown = {**fields, **trend_fields(det, trend), **why} if words else fields
+            return f"{name}.rose_steadily", shown
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if jumped:
         return f"{name}.jump", {**fields, "previous": previous, "value": value}

@@ -11,7 +11,9 @@ reading the numbers support.
   but that does not carry over to new data (too little data, too big a model);
 - a training twin clearly better than at first, but not clearly better than the metric: no
   sign of overfitting (the model does no better on its training data than on new data);
-- a training twin clearly worse than at first: unstable training, unless it rose to the
+- a training twin clearly worse than at first: unstable training, unless it rose smoothly
+  lately (a weight decay too strong, a schedule raising the learning rate: see
+  :mod:`~nngraph.monitor._steady_rise`), it rose to the
   chance level below (the model collapsed to guessing), or has improved at each of the last
   :data:`AGAIN` evaluations by more than :data:`MOVED` in all (it is improving again, as
   after a learning-rate warm-up);
@@ -92,7 +94,8 @@ class Seen:
     evaluation, so a ``value`` that is not finite cannot be told from its weights;
     ``falling_again``: the epoch and value of the metric's worst value since its first (or
     ``resume()``), where it has been falling clearly since, see
-    :func:`~nngraph.monitor._falling.rebound`)."""
+    :func:`~nngraph.monitor._falling.rebound`; ``train_rose_steadily``: the training twin
+    rose smoothly lately, see :func:`~nngraph.monitor._steady_rise.rose_steadily`)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -107,6 +110,7 @@ class Seen:
     train_calm: bool = True
     train_untold: bool = False
     falling_again: tuple[int, float] | None = None
+    train_rose_steadily: bool = False
 
 
 def chance_classes(value: float) -> int | None:
@@ -206,7 +210,11 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
     if moved is not None and moved < 0:  # rose: not memorising
-        return "improving_again" if _improving_again(seen) else "unstable", {}
+        if _improving_again(seen):
+            return "improving_again", {}
+        if seen.train_rose_steadily:  # a smooth climb: no jumps, so not unstable training
+            return "rose_steadily", {"why": message("monitor.trend.rose_steadily")}
+        return "unstable", {}
     if k is not None:
         return "chance", chance
     if moved is not None:

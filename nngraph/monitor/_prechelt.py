@@ -34,12 +34,12 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import ONCE, corrects, gl_reading, said_once
+from nngraph.monitor._gl_reading import UNSTABLE_TOLD, corrects, gl_reading, said_once
 from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
-from nngraph.monitor._still_improving import VALUES, still_improving
+from nngraph.monitor._still_improving import LINE_VALUES, still_improving
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE
 from nngraph.monitor._wording import above_text, percent_text
@@ -220,7 +220,7 @@ class GL(Detector):
         self._rises = 0  # evaluations in a row, since the best, each above the one before
         self._reading: str | None = None  # the explanation it gave last
         self._values: tuple[float, ...] = ()  # the latest validation values (improving?)
-        self._told: frozenset[str] = frozenset()  # the readings of ONCE it gave (said once)
+        self._told: frozenset[str] = frozenset()  # the readings it gave (some said once)
         self._first: float | None = None  # the first finite value (is the best near 0?)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
@@ -238,21 +238,21 @@ class GL(Detector):
             return found
         if self.active and corrects(self._reading, found[0]):
             Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
-            found = cast("tuple[str, dict[str, Any]]", self._explain(value, previous, train, level))
+            again = self._explain(value, previous, train, level, fresh=False)
+            found = cast("tuple[str, dict[str, Any]]", again)
         if not self.active:  # said now, unless the run was told so already
             self._reading = found[0]
             if said_once(self._told, found[0]):
                 self.active = True  # this rise holds: a changed reading is still said
                 return KEEP
-            if found[0] in ONCE:
-                self._told = self._told | {found[0]}
+            self._told = self._told | {found[0]}
         return found
 
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, level = before(self._recent)
         self._recent = (*self._recent[-2:], value)
-        self._values = (*self._values[1 - VALUES :], value)
+        self._values = (*self._values[1 - LINE_VALUES :], value)
         if self._first is None and math.isfinite(value):
             self._first = value
         self._rises = self._rises + 1 if not new_best and value > previous else 0
@@ -281,6 +281,11 @@ class GL(Detector):
         # while it holds, only a changed reading is said: which one, without its words
         return self._explain(value, previous, train, level, words=not self.active)
 
+    def _fresh(self) -> bool:
+        """A rise GL has not spoken of yet, in a run it has not told its training is unstable
+        (see :func:`~nngraph.monitor._still_improving.still_improving`)."""
+        return not self.active and self._told.isdisjoint(UNSTABLE_TOLD)
+
     def _climbs_again(self) -> bool:
         """Whether a rise below a high it has seen is still worth saying: the validation loss
         made a new best after it last spoke, then rose at :data:`STEADY_RISES` evaluations in a
@@ -304,9 +309,12 @@ class GL(Detector):
         level: float,
         *,
         words: bool = True,
+        fresh: bool | None = None,
     ) -> Check:
         """What GL says of ``value`` above its limit; ``words=False``: only which explanation
-        (see :func:`~nngraph.monitor._gl_reading.gl_reading`)."""
+        (see :func:`~nngraph.monitor._gl_reading.gl_reading`); ``fresh``: a rise it has not
+        spoken of yet (by default, while it is not active; see
+        :func:`~nngraph.monitor._still_improving.still_improving`)."""
         fields: dict[str, Any] = {
             "gl": self.value,
             "alpha": self.alpha,
@@ -335,7 +343,11 @@ class GL(Detector):
             level=level,
             swings=swings,
             improving=still_improving(
-                self._values, self.epoch - self.best_epoch, fresh=not self.active
+                self._values,
+                self.epoch - self.best_epoch,
+                # a rise of a run told it is unstable: judged as one GL has spoken of (its best
+                # may be older: a jump within the run's wobble is no news)
+                fresh=self._fresh() if fresh is None else fresh,
             ),
             words=words,
         )

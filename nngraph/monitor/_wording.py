@@ -101,8 +101,8 @@ def permille_text(progress: float, gl: float, alpha: float) -> tuple[str, float]
     return plain(-progress, above=-shown / alpha * _STRICT).removeprefix("-"), floor
 
 
-#: A best below this part of the first value is near 0 for :func:`above_text`, ...
-NEAR_ZERO = 0.05
+#: A rise by at most this part of the run's first value is small (see :func:`above_text`).
+NEAR_ZERO = 0.1
 
 
 def above_text(
@@ -118,10 +118,10 @@ def above_text(
     1,000% on (11 times the best) ``about 15 million times its best``: a percentage such as
     ``8233.3%`` or ``1.5e9%`` says little to a student. A ``best`` at or below 0 (a Gaussian
     negative log-likelihood, a flow's) has no size to be a percentage or a multiple of: 1.0 is
-    not 12 times -0.1, so the ``value`` now is said instead. So it is for a ``best`` near 0
-    against the ``first`` value of the run (below :data:`NEAR_ZERO` of it) that rose by little
-    on that scale (by less than :data:`NEAR_ZERO` of it): "181.2% above its best (0.005026)"
-    on 10 validation examples whose accuracy stayed 1.0 said far more than 0.005 -> 0.014.
+    not 12 times -0.1, so the ``value`` now is said instead. So it is where the loss at least
+    doubled, by no more than :data:`NEAR_ZERO` of the ``first`` value of the run: a best near
+    0 ("181.2% above its best (0.005026)" on 10 validation examples whose accuracy stayed
+    1.0 said far more than 0.005 -> 0.014 does).
 
         >>> above_text(999.0, 5), above_text(1000.0, 5), above_text(8233.3, 5)
         ('999.0% above its best', 'about 11 times its best', 'about 83 times its best')
@@ -134,8 +134,9 @@ def above_text(
         best is not None
         and value is not None
         and first is not None
-        and best < NEAR_ZERO * first
-        and value - best < NEAR_ZERO * first
+        and 0 < first
+        and x >= 100
+        and value - best <= NEAR_ZERO * first
     )
     if near_zero or (best is not None and value is not None and not best > 0):
         return message("monitor.gl.above_difference", value=numeral(plain(value)))
