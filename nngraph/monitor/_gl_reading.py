@@ -214,7 +214,8 @@ def gl_reading(
         det, tracker, fields, value=value, previous=previous, train=train, level=level,
         words=words,
     )  # fmt: skip
-    if unstable is not None and unstable[0] in JUMPY_FROM and _jumps(tracker):
+    jumpy = isinstance(unstable, tuple) and unstable[0] in JUMPY_FROM
+    if jumpy and _jumps(tracker):
         return "gl.jumpy", fields
     if unstable is not None:
         return unstable

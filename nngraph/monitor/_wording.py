@@ -130,16 +130,10 @@ def above_text(
         >>> above_text(181.2, 5, best=0.005026, value=0.01413, first=0.1684)
         '0.0141 now, up from its best'
     """
-    near_zero = (
-        best is not None
-        and value is not None
-        and first is not None
-        and 0 < first
-        and x >= 100
-        and value - best <= NEAR_ZERO * first
-    )
-    if near_zero or (best is not None and value is not None and not best > 0):
-        return message("monitor.gl.above_difference", value=numeral(plain(value)))
+    if best is not None and value is not None:
+        small = first is not None and first > 0 and value - best <= NEAR_ZERO * first
+        if not best > 0 or (x >= 100 and small):
+            return message("monitor.gl.above_difference", value=numeral(plain(value)))
     if x >= _TIMES:
         return message("monitor.above.times", times=times_text(1 + x / 100))
     return message("monitor.above.percent", percent=numeral(percent_text(x, above)))
