@@ -13,7 +13,8 @@ is still improving when (this value included):
   than their noise gives it), and this value lies within ``STEADY`` times their noise (from
   the spread of their second differences, which neither a steady fall nor a smooth bend
   raises) of the line: a falling trend, this value one more wobble about it; or
-- among its latest :data:`VALUES` values, its best came at most :data:`RECENT` evaluations ago (``fresh=False``: among them, for a
+- among its latest :data:`VALUES` values, whose steps turn up or down at least
+  :data:`TURNS` times (a wobble, not a smooth U), its best came at most :data:`RECENT` evaluations ago (``fresh=False``: among them, for a
   rise GL has spoken of already, so that the best growing older does not turn a wobble into
   memorising by itself), this value lies within ``STEADY`` times the noise of a difference
   of two values above that best (the noise: as above), and
@@ -45,7 +46,7 @@ from nngraph.monitor._pace import STEADY
 from nngraph.monitor._recovering import _line
 from nngraph.monitor._trend import WINDOW
 
-__all__ = ["LINE_VALUES", "MIN_VALUES", "RECENT", "VALUES", "still_improving"]
+__all__ = ["LINE_VALUES", "MIN_VALUES", "RECENT", "TURNS", "VALUES", "still_improving"]
 
 #: How many of the latest validation values a recent best is looked for among (more reach
 #: back to before a rise that began a while ago), ...
@@ -55,6 +56,10 @@ VALUES = 12
 LINE_VALUES = 24
 #: Fewer values than this tell no trend from noise: not improving.
 MIN_VALUES = 6
+#: A loss wobbles only where its steps turn up or down at least this many times among
+#: :data:`VALUES` values: the lecture's overfit (demo 6: 0.30 at epoch 8, 0.31, 0.33) turns
+#: once, at its best, and was called a wobble of a loss still falling from 1.87.
+TURNS = 3
 #: A new best at most this many evaluations ago is a recent one: in the lecture's
 #: overfitting curve GL first speaks 4 evaluations after the best, and must say memorising.
 RECENT = 2
@@ -97,7 +102,7 @@ def still_improving(values: Sequence[float], best_age: int, *, fresh: bool = Tru
     text); ``best_age``: how many evaluations ago its best came (0: this one); ``fresh``: a
     rise GL has not spoken of yet.
 
-        >>> still_improving([1.0, 0.92, 0.81, 0.73, 0.6, 0.52, 0.41, 0.33, 0.2, 0.25], best_age=1)
+        >>> still_improving([1.0, 0.9, 0.95, 0.8, 0.85, 0.7, 0.75, 0.6, 0.65, 0.5, 0.55], best_age=1)
         True
         >>> still_improving([0.2, 0.2, 0.2, 0.2, 0.2, 0.3], best_age=5)  # a step up
         False
@@ -114,6 +119,9 @@ def still_improving(values: Sequence[float], best_age: int, *, fresh: bool = Tru
     error = max(error, curve * math.sqrt(12 / (n * (n * n - 1))))
     if best_age > (RECENT if fresh else n - 1) or -fall > STEADY * error:
         return False
+    steps = [b - a for a, b in itertools.pairwise(window) if b != a]
+    if sum(a * b < 0 for a, b in itertools.pairwise(steps)) < TURNS:
+        return False  # a smooth curve (a U) does not wobble, whatever its bend
     since = window[-best_age - 1 :]
     climbed = len(since) > WINDOW and all(a < b for a, b in itertools.pairwise(since))
     if climbed and since[-1] - since[0] > STEADY * curve:
