@@ -1582,7 +1582,7 @@ MESSAGES: dict[str, str] = {
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but it is still improving "
         "overall: it set that best {since} ago, and this rise is no larger than its wobble from "
         "one evaluation to the next. A wobble of a validation loss that still improves is no sign "
-        "of memorising (nor is a small validation set to blame: every validation loss wobbles). "
+        "of memorising (every validation loss wobbles, the more so the fewer examples it has). "
         "{advice}"
     ),
     # a jumpy run: the losses jump while the validation loss still improves overall
@@ -1948,7 +1948,7 @@ MESSAGES: dict[str, str] = {
         " to train on."
     ),
     "monitor.patience.reading.chance": (
-        "{best:.{digits}g} is close to ln {k} = {ln:.{digits}g}, the cross-entropy of guessing at random among"
+        "{best_shown} is close to ln {k} = {ln_shown}, the cross-entropy of guessing at random among"
         " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
         " learning rate, that zero_grad(), backward() and step() run in that order, and the"
         " loss. Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on"
@@ -1956,7 +1956,7 @@ MESSAGES: dict[str, str] = {
         " resume() to give it more epochs."
     ),
     "monitor.patience.reading.chance_blown": (
-        "{best:.{digits}g} is close to ln {k} = {ln:.{digits}g}, the cross-entropy of guessing at random among"
+        "{best_shown} is close to ln {k} = {ln_shown}, the cross-entropy of guessing at random among"
         " {k} classes, and so is {train} ({train_now:.4g} now): if this loss is a cross-entropy,"
         " the model does no better than guessing. {blown}"
     ),

@@ -1662,8 +1662,8 @@ MESSAGES: dict[str, str] = {
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale ogólnie nadal spada: "
         "najlepszą wartość osiągnęła {since} temu, a ten wzrost nie jest większy niż jej zwykłe "
         "wahania między kolejnymi ewaluacjami. Wahanie straty walidacyjnej, która nadal spada, "
-        "nie jest oznaką zapamiętywania (ani winą małego zbioru walidacyjnego: każda strata "
-        "walidacyjna się waha). {advice}"
+        "nie jest oznaką zapamiętywania (każda strata walidacyjna się waha, tym bardziej, im "
+        "mniej ma przykładów). {advice}"
     ),
     # a jumpy run: the losses jump while the validation loss still improves overall
     "monitor.gl.jumpy": (
@@ -2058,7 +2058,7 @@ MESSAGES: dict[str, str] = {
         " resume(), żeby trenować dalej."
     ),
     "monitor.patience.reading.chance": (
-        "Wartość {best:.{digits}g} leży blisko ln {k} = {ln:.{digits}g}, czyli entropii krzyżowej zgadywania na"
+        "Wartość {best_shown} leży blisko ln {k} = {ln_shown}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
         " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
         " kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh, źle"
@@ -2066,7 +2066,7 @@ MESSAGES: dict[str, str] = {
         " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.chance_blown": (
-        "Wartość {best:.{digits}g} leży blisko ln {k} = {ln:.{digits}g}, czyli entropii krzyżowej zgadywania na chybił"
+        "Wartość {best_shown} leży blisko ln {k} = {ln_shown}, czyli entropii krzyżowej zgadywania na chybił"
         " trafił spośród {k} klas, i tak samo {train} (teraz {train_now:.4g}): jeśli ta strata to"
         " entropia krzyżowa, model radzi sobie nie lepiej niż zgadywanie. {blown}"
     ),

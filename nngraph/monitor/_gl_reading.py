@@ -50,7 +50,6 @@ training loss from before it) is said once more if it turns out to be unstable t
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any
 
@@ -61,9 +60,9 @@ from nngraph.monitor._jump import steady, sudden_jump
 from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
-from nngraph.monitor._steady_rise import rose_steadily
+from nngraph.monitor._steady_rise import jumps, rose_steadily
 from nngraph.monitor._training_trend import TrainingTrend
-from nngraph.monitor._trend import FLOAT_NOISE, RISE, WINDOW, Trend
+from nngraph.monitor._trend import RISE, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
 
 __all__ = [
@@ -78,7 +77,6 @@ __all__ = [
     "calm_verdict",
     "corrects",
     "gl_reading",
-    "said_once",
     "unstable_verdict",
 ]
 
@@ -122,13 +120,6 @@ UNSTABLE = (
 )
 #: ... among them, those that become ``jumpy`` where the training loss jumps up and down
 JUMPY_FROM = ("gl.stalled", "gl.jump", "gl.unstable")
-#: Readings said once for the run (see :func:`said_once`): unstable training (a jumpy run is
-#: told so once more, with its usual causes), and a wobble of a validation loss still
-#: improving, not at each of its 5% wobbles; ...
-ONCE = ("gl.improving", *JUMPY_FROM, "gl.jumpy")
-#: ... and once a run was told its training is unstable, these tell it nothing new either:
-#: "no sign of memorising yet", "too soon to tell"
-AFTER_UNSTABLE = ("gl.neutral", "gl.rose_once", "gl.plain", "gl.improving")
 #: ... among them, those of a training loss whose level rose since the best epoch
 RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up", "gl.rose_steadily")
 
@@ -148,34 +139,6 @@ def corrects(said: str | None, now: str) -> bool:
     jumpy = said == "gl.improving" and now == "gl.jumpy"
     unstable = said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE
     return memorising or risen or jumpy or unstable
-
-
-def said_once(told: frozenset[str], now: str) -> bool:
-    """Whether GL has told the run already what its reading ``now`` would say (``told``: the
-    readings it gave): training that became unstable is told so once (a raw-pixel run heard
-    20 readings that alternated "memorise" and "unstable"), and once more where it turns out
-    jumpy (with the usual causes); after that neither another jump, rise or spike of its
-    training loss, nor "no sign of memorising yet", "too soon to tell" or a wobble of a loss
-    still improving is new. A wobble of a loss still improving is told once too.
-
-        >>> said_once(frozenset(), "gl.jumpy"), said_once(frozenset({"gl.jumpy"}), "gl.stalled")
-        (False, True)
-        >>> said_once(frozenset({"gl.stalled"}), "gl.jump"), said_once(frozenset({"gl.jump"}), "gl.jumpy")
-        (True, False)
-        >>> told = frozenset({"gl.improving"})
-        >>> said_once(told, "gl.improving"), said_once(told, "gl.jumpy")
-        (True, False)
-    """
-    unstable = not told.isdisjoint(UNSTABLE_TOLD)
-    if now == "gl.jumpy":
-        return now in told
-    if now in JUMPY_FROM:
-        return unstable
-    return (unstable and now in AFTER_UNSTABLE) or (now in told and now in ONCE)
-
-
-#: The readings after which a run counts as told its training is unstable
-UNSTABLE_TOLD = (*JUMPY_FROM, "gl.jumpy")
 
 
 def gl_reading(
@@ -199,7 +162,7 @@ def gl_reading(
     run, no sign of memorising yet, or memorising. Beside a validation loss still improving
     overall (``improving``, see :mod:`~nngraph.monitor._still_improving`) a rise is a wobble
     (``improving``); unstable training whose training loss jumps up and down is a jumpy run
-    (``jumpy``, not a steady climb: see :func:`_jumps`). With
+    (``jumpy``, not a steady climb: see :func:`~nngraph.monitor._steady_rise.jumps`). With
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
@@ -215,7 +178,7 @@ def gl_reading(
         words=words,
     )  # fmt: skip
     jumpy = isinstance(unstable, tuple) and unstable[0] in JUMPY_FROM
-    if jumpy and _jumps(tracker):
+    if jumpy and (trend := tracker.now()) is not None and jumps(trend.latest):
         return "gl.jumpy", fields
     if unstable is not None:
         return unstable
@@ -235,25 +198,6 @@ def gl_reading(
     # one rise may be noise in a small validation set: a GL that only warns says so
     verdict = message("monitor.gl.verdict" if det.stop else "monitor.gl.verdict_warn")
     return key, {**fields, **trend_fields(det, trend), "verdict": verdict}
-
-
-def _jumps(tracker: TrainingTrend) -> bool:
-    """Whether the latest training values (``Trend.latest``) jump up and down: their steps
-    (by more than float rounding) turn from a rise to a fall or back at least twice. A training
-    loss that rises steadily after its fall (0.41, 0.36, 0.38, 0.42) does not jump: that is a
-    stalled run, or a schedule's, however its validation loss moves.
-
-        >>> trend = TrainingTrend()
-        >>> for epoch, train in enumerate([0.9, 0.5, 0.8, 0.45], 1):
-        ...     trend.add(epoch, train, best=epoch == 1)
-        >>> _jumps(trend)
-        True
-    """
-    trend = tracker.now()
-    steps = [] if trend is None else [b - a for a, b in itertools.pairwise(trend.latest)]
-    size = max((abs(v) for v in trend.latest), default=0.0) if trend is not None else 0.0
-    signs = [step > 0 for step in steps if abs(step) > FLOAT_NOISE * size]
-    return sum(a != b for a, b in itertools.pairwise(signs)) >= 2
 
 
 def _memorising_key(det: Detector, trend: Trend) -> str:

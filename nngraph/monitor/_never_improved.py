@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from nngraph.i18n import message
+from nngraph.i18n import message, numeral
 from nngraph.monitor._blowup import BLOW_UP
 from nngraph.monitor._names import is_validation, nice_name, train_twin
 from nngraph.monitor._trend import MEMORISED, RISE
@@ -193,7 +193,14 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     chance: dict[str, object] = {}
     if k is not None:
         ln = math.log(k)
-        chance = {"best": seen.best, "k": k, "ln": ln, "digits": digits_apart(seen.best, ln)}
+        digits = digits_apart(seen.best, ln)  # "2.3 is close to ln 10 = 2.3" told nothing
+        chance = {
+            "best": seen.best,
+            "k": k,
+            "ln": ln,
+            "best_shown": numeral(f"{seen.best:.{digits}g}"),
+            "ln_shown": numeral(f"{ln:.{digits}g}"),
+        }
     # a training loss at that same chance level: the model guesses, whether it rose there (a
     # zero_grad() that zeroes the weights: it collapsed to guessing) or fell there, and never
     # clearly below, from a first epoch that blew up (a first value no model starts at is no

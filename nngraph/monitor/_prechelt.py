@@ -34,11 +34,12 @@ from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import UNSTABLE_TOLD, corrects, gl_reading, said_once
+from nngraph.monitor._gl_reading import corrects, gl_reading
 from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
+from nngraph.monitor._said_once import UNSTABLE_TOLD, said_once
 from nngraph.monitor._still_improving import LINE_VALUES, still_improving
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE

@@ -1,5 +1,5 @@
 """Whether a training loss rose steadily (:func:`rose_steadily`): a smooth climb, evaluation
-after evaluation, is no unstable training, which jumps.
+after evaluation, is no unstable training, which jumps (:func:`jumps`).
 
 A learning rate too high makes the training loss jump up and down. A weight decay (an L2
 penalty) too strong for the data pulls every weight towards 0 at each step, and the training
@@ -35,8 +35,9 @@ from collections.abc import Sequence
 from nngraph.monitor._falling import _curve_noise
 from nngraph.monitor._pace import STEADY
 from nngraph.monitor._recovering import _line
+from nngraph.monitor._trend import FLOAT_NOISE
 
-__all__ = ["FASTER", "MIN_VALUES", "UP_STEPS", "VALUES", "rose_steadily"]
+__all__ = ["FASTER", "MIN_VALUES", "UP_STEPS", "VALUES", "jumps", "rose_steadily"]
 
 #: How many of the latest training values are read.
 VALUES = 20
@@ -67,3 +68,18 @@ def rose_steadily(values: Sequence[float]) -> bool:
     half = n // 2
     earlier, latest = -_line(window[: n - half])[0], -_line(window[half:])[0]
     return latest <= FASTER * max(earlier, 0.0) or latest <= -fall
+
+
+def jumps(latest: Sequence[float]) -> bool:
+    """Whether the ``latest`` training values (``Trend.latest``) jump up and down: their steps
+    (by more than float rounding) turn from a rise to a fall or back at least twice. A training
+    loss that rises steadily after its fall (0.41, 0.36, 0.38, 0.42) does not jump: that is a
+    stalled run, or a schedule's, however its validation loss moves.
+
+        >>> jumps([0.9, 0.5, 0.8, 0.45]), jumps([0.41, 0.36, 0.38, 0.42])
+        (True, False)
+    """
+    steps = [b - a for a, b in itertools.pairwise(latest)]
+    size = max((abs(v) for v in latest), default=0.0)
+    signs = [step > 0 for step in steps if abs(step) > FLOAT_NOISE * size]
+    return sum(a != b for a, b in itertools.pairwise(signs)) >= 2
