@@ -51,6 +51,7 @@ training loss from before it) is said once more if it turns out to be unstable t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from nngraph.i18n import message, times_text
@@ -151,7 +152,7 @@ def gl_reading(
     train: float | None,
     level: float = math.nan,
     swings: Swings | None = None,
-    improving: bool = False,
+    improving: Callable[[], bool] | None = None,
     words: bool = True,
 ) -> Check:
     """GL's explanation of a finite validation loss ``value`` above its limit (``fields``: the
@@ -160,7 +161,8 @@ def gl_reading(
     (``train``) and the swings of a run that oscillates (``swings``, see
     :mod:`~nngraph.monitor._oscillation`): unstable training, a swing of an oscillating
     run, no sign of memorising yet, or memorising. Beside a validation loss still improving
-    overall (``improving``, see :mod:`~nngraph.monitor._still_improving`) a rise is a wobble
+    overall (``improving()``, asked only where it decides: see
+    :mod:`~nngraph.monitor._still_improving`) a rise is a wobble
     (``improving``); unstable training whose training loss jumps up and down is a jumpy run
     (``jumpy``, not a steady climb: see :func:`~nngraph.monitor._steady_rise.jumps`). With
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
@@ -184,7 +186,7 @@ def gl_reading(
         return unstable
     if swings is not None:
         return "gl.oscillating", ({**fields, **swings.fields()} if words else fields)
-    if improving:
+    if improving is not None and improving():
         return "gl.improving", {**fields, "advice": _advice(det)} if words else fields
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:

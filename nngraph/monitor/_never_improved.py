@@ -43,6 +43,7 @@ from typing import Literal
 from nngraph.i18n import message, numeral
 from nngraph.monitor._blowup import BLOW_UP
 from nngraph.monitor._names import is_validation, nice_name, train_twin
+from nngraph.monitor._steady_rise import rose_steadily
 from nngraph.monitor._trend import MEMORISED, RISE
 
 __all__ = [
@@ -94,8 +95,9 @@ class Seen:
     evaluation, so a ``value`` that is not finite cannot be told from its weights;
     ``falling_again``: the epoch and value of the metric's worst value since its first (or
     ``resume()``), where it has been falling clearly since, see
-    :func:`~nngraph.monitor._falling.rebound`; ``train_rose_steadily``: the training twin
-    rose smoothly lately, see :func:`~nngraph.monitor._steady_rise.rose_steadily`)."""
+    :func:`~nngraph.monitor._falling.rebound`; ``train_values``: the training twin's latest
+    (epoch shown, value) pairs, read only where it rose: did it
+    rise smoothly? see :func:`~nngraph.monitor._steady_rise.rose_steadily`)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -110,7 +112,7 @@ class Seen:
     train_calm: bool = True
     train_untold: bool = False
     falling_again: tuple[int, float] | None = None
-    train_rose_steadily: bool = False
+    train_values: tuple[tuple[int, float], ...] = ()
 
 
 def chance_classes(value: float) -> int | None:
@@ -219,7 +221,7 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if moved is not None and moved < 0:  # rose: not memorising
         if _improving_again(seen):
             return "improving_again", {}
-        if seen.train_rose_steadily:  # a smooth climb: no jumps, so not unstable training
+        if rose_steadily([v for _, v in seen.train_values]):  # smooth: not unstable training
             return "rose_steadily", {"why": message("monitor.trend.rose_steadily")}
         return "unstable", {}
     if k is not None:

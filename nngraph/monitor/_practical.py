@@ -46,7 +46,6 @@ from nngraph.monitor._params import (
     patience_example,
 )
 from nngraph.monitor._recovering import recovering
-from nngraph.monitor._steady_rise import rose_steadily
 
 __all__ = ["MODE_SAID_ELSEWHERE", "Divergence", "Patience"]
 
@@ -440,7 +439,7 @@ class Patience(Detector):
             train_calm=self.mode == "max" or self._blow_ups.calm(self._seen_now),
             train_untold=untold,
             falling_again=None if again is None else (again.peak_epoch, again.peak),
-            train_rose_steadily=rose_steadily([train for _, train in self._trained]),
+            train_values=self._trained,
         )
 
     def _reading(self, value: float) -> str:

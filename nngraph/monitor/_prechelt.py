@@ -27,14 +27,14 @@ refused with an :class:`~nngraph.errors.NNGraphError` that suggests
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
 from nngraph.monitor._detector import KEEP, Check, Detector
-from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._gl_reading import MEMORISING, UNSTABLE, corrects, gl_reading
 from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
@@ -282,11 +282,6 @@ class GL(Detector):
         # while it holds, only a changed reading is said: which one, without its words
         return self._explain(value, previous, train, level, words=not self.active)
 
-    def _fresh(self) -> bool:
-        """A rise GL has not spoken of yet, in a run it has not told its training is unstable
-        (see :func:`~nngraph.monitor._still_improving.still_improving`)."""
-        return not self.active and self._told.isdisjoint(UNSTABLE_TOLD)
-
     def _climbs_again(self) -> bool:
         """Whether a rise below a high it has seen is still worth saying: the validation loss
         made a new best after it last spoke, then rose at :data:`STEADY_RISES` evaluations in a
@@ -343,12 +338,24 @@ class GL(Detector):
             train=train,
             level=level,
             swings=swings,
-            improving=still_improving(
-                self._values,
-                self.epoch - self.best_epoch,
-                # a rise of a run told it is unstable: judged as one GL has spoken of (its best
-                # may be older: a jump within the run's wobble is no news)
-                fresh=self._fresh() if fresh is None else fresh,
-            ),
+            improving=self._improving(fresh) if self._may_improve(words) else None,
             words=words,
         )
+
+    def _may_improve(self, words: bool) -> bool:
+        """Whether a wobble of a loss still improving may be GL's reading: always where it
+        speaks (``words``); while a rise holds, only after a reading a wobble would still be
+        (no sign of memorising, too soon to tell), as no reading is corrected back to it.
+        A long rise is judged at every evaluation, and fitting its lines each time cost a
+        third of a ``Monitor.log()``."""
+        return words or self._reading not in (*MEMORISING, *UNSTABLE)
+
+    def _improving(self, fresh: bool | None) -> Callable[[], bool]:
+        """Whether the validation loss is still improving overall, asked when needed (see
+        :func:`~nngraph.monitor._still_improving.still_improving`)."""
+        fresh = not self.active if fresh is None else fresh
+        # in a run told it is unstable, a best need not be recent: a jump within the run's
+        # wobble is no news
+        recent = fresh and self._told.isdisjoint(UNSTABLE_TOLD)
+        age = self.epoch - self.best_epoch
+        return lambda: still_improving(self._values, age, fresh=fresh, recent=recent)

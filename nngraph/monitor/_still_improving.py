@@ -14,14 +14,15 @@ is still improving when (this value included):
   the spread of their second differences, which neither a steady fall nor a smooth bend
   raises) of the line: a falling trend, this value one more wobble about it; or
 - among its latest :data:`VALUES` values, whose steps turn up or down at least
-  :data:`TURNS` times (a wobble, not a smooth U), its best came at most :data:`RECENT` evaluations ago (``fresh=False``: among them, for a
+  :data:`TURNS` times (a wobble, not a smooth U), its best came at most :data:`RECENT` evaluations ago (``recent=False``: among them, for a
   rise GL has spoken of already, so that the best growing older does not turn a wobble into
-  memorising by itself), this value lies within ``STEADY`` times the noise of a difference
+  memorising by itself, or in a run it told its training is unstable), this value lies within ``STEADY`` times the noise of a difference
   of two values above that best (the noise: as above), and
   the line does not rise by more than ``STEADY`` standard errors, nor has the loss risen at
-  each of the (more than ``WINDOW``) evaluations since the best, by more than ``STEADY``
-  times its noise from second differences in all (0.66, 0.70, 0.71, 0.72 is a climb): a
-  recent new best, this rise no larger than its wobble.
+  each of the evaluations since the best: at two or more for a rise GL has not spoken of yet
+  (0.525, 0.541, 0.557 is a climb), at more than ``WINDOW`` and by more than ``STEADY``
+  times its wobble in all for one it has (0.66, 0.70, 0.71, 0.72): a recent new best, this
+  rise no larger than its wobble.
 
 A memorising model's validation loss creeps up: its line rises beyond its noise within a
 few evaluations (by ``VALUES`` evaluations after the best at the latest), and GL then says
@@ -96,11 +97,14 @@ def _on_falling_line(values: list[float]) -> bool:
     return fall > STEADY * error and values[-1] - on_line <= STEADY * curve
 
 
-def still_improving(values: Sequence[float], best_age: int, *, fresh: bool = True) -> bool:
+def still_improving(
+    values: Sequence[float], best_age: int, *, fresh: bool = True, recent: bool = True
+) -> bool:
     """Whether the validation loss whose latest values are ``values`` (oldest first, this one
     last; the latest :data:`VALUES` are read) is still improving overall (see the module's
     text); ``best_age``: how many evaluations ago its best came (0: this one); ``fresh``: a
-    rise GL has not spoken of yet.
+    rise GL has not spoken of yet; ``recent``: its best must be a recent one (a fresh rise
+    in a run not told its training is unstable, whose wobble may be large).
 
         >>> still_improving([1.0, 0.9, 0.95, 0.8, 0.85, 0.7, 0.75, 0.6, 0.65, 0.5, 0.55], best_age=1)
         True
@@ -117,14 +121,16 @@ def still_improving(values: Sequence[float], best_age: int, *, fresh: bool = Tru
     fall, error, _ = _line(window)
     curve = _wobble(window)
     error = max(error, curve * math.sqrt(12 / (n * (n * n - 1))))
-    if best_age > (RECENT if fresh else n - 1) or -fall > STEADY * error:
+    if best_age > (RECENT if recent else n - 1) or -fall > STEADY * error:
         return False
     steps = [b - a for a, b in itertools.pairwise(window) if b != a]
     if sum(a * b < 0 for a, b in itertools.pairwise(steps)) < TURNS:
         return False  # a smooth curve (a U) does not wobble, whatever its bend
     since = window[-best_age - 1 :]
-    climbed = len(since) > WINDOW and all(a < b for a, b in itertools.pairwise(since))
-    if climbed and since[-1] - since[0] > STEADY * curve:
-        return False  # a climb at every evaluation since the best, beyond its noise
+    rising = all(a < b for a, b in itertools.pairwise(since))
+    if rising and (
+        len(since) > 2 if fresh else len(since) > WINDOW and since[-1] - since[0] > STEADY * curve
+    ):
+        return False  # a climb at every evaluation since the best, no wobble
     best = min(window)
     return window[-1] - best <= STEADY * curve * math.sqrt(2)
