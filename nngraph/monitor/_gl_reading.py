@@ -137,7 +137,10 @@ def corrects(said: str | None, now: str) -> bool:
     too_soon = (*RESTARTED, *ROSE_ONCE)
     memorising = said in (*CALM, *too_soon) and now in MEMORISING
     risen = said in CALM and now in RISEN  # its level rose beyond the noise it had
-    jumpy = said == "gl.improving" and now == "gl.jumpy"
+    # a jumpy run whose training loss then falls far below the validation loss memorises
+    jumpy = (said == "gl.improving" and now == "gl.jumpy") or (
+        said == "gl.jumpy" and now in MEMORISING
+    )
     unstable = said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE
     return memorising or risen or jumpy or unstable
 

@@ -39,7 +39,7 @@ from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
-from nngraph.monitor._said_once import UNSTABLE_TOLD, said_once
+from nngraph.monitor._said_once import said_once
 from nngraph.monitor._still_improving import LINE_VALUES, still_improving
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE
@@ -348,14 +348,12 @@ class GL(Detector):
         (no sign of memorising, too soon to tell), as no reading is corrected back to it.
         A long rise is judged at every evaluation, and fitting its lines each time cost a
         third of a ``Monitor.log()``."""
-        return words or self._reading not in (*MEMORISING, *UNSTABLE)
+        return words or self._reading == "gl.jumpy" or self._reading not in (*MEMORISING, *UNSTABLE)
 
     def _improving(self, fresh: bool | None) -> Callable[[], bool]:
         """Whether the validation loss is still improving overall, asked when needed (see
         :func:`~nngraph.monitor._still_improving.still_improving`)."""
         fresh = not self.active if fresh is None else fresh
-        # in a run told it is unstable, a best need not be recent: a jump within the run's
-        # wobble is no news
-        recent = fresh and self._told.isdisjoint(UNSTABLE_TOLD)
+        # (a run told it is unstable judged as one spoken of hid a memorising model's rise)
         age = self.epoch - self.best_epoch
-        return lambda: still_improving(self._values, age, fresh=fresh, recent=recent)
+        return lambda: still_improving(self._values, age, fresh=fresh, recent=fresh)
