@@ -1489,6 +1489,14 @@ MESSAGES: dict[str, str] = {
         "on its training data than on new data), so it is too soon to read its fall since "
         "then as a sign of memorising."
     ),
+    # why a training loss climbs smoothly (Patience's and GL's rose_steadily readings)
+    "monitor.trend.rose_steadily": (
+        "A loss pushed up smoothly comes from something that pulls on the weights at every"
+        " step: most often a weight decay (an L2 penalty, the optimizer's weight_decay) too"
+        " strong for the data, which shrinks every weight towards 0 until the model can only"
+        " guess, or else a learning rate that a schedule raises. Lower weight_decay (try 1e-4,"
+        " or 0) before you change the learning rate."
+    ),
     "monitor.trend.level_best_above": "above the best {metric}",
     "monitor.trend.level_best_barely_below": "barely below the best {metric}",
     "monitor.event": "epoch {epoch}: {message}",
@@ -1592,6 +1600,11 @@ MESSAGES: dict[str, str] = {
     ),
     # before a detector's words on a blow-up, where GradientWatch found earlier that the
     # gradients are not reset (nngraph/monitor/_cause_aside.py)
+    # after a reading of a training loss that rose steadily, where the watched optimizer decays
+    "monitor.aside.weight_decay": (
+        "The optimizer that GradientWatch watches has weight_decay={value}: try it 10 to 100"
+        " times smaller."
+    ),
     "monitor.aside.not_reset_first": (
         "Before you change the learning rate: GradientWatch found {when} that the gradients are"
         " not reset between steps (no optimizer.zero_grad()), so each step applies the sum of"
@@ -1679,6 +1692,22 @@ MESSAGES: dict[str, str] = {
         '(ng.detectors.GL(metric="{logged}", train_metric="loss")), and this reading '
         "can tell which."
     ),
+    # a rise of a validation loss that is still improving overall (_still_improving.py)
+    "monitor.gl.improving": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), but it is still improving "
+        "overall: it set that best {since} ago, and this rise is no larger than its wobble from "
+        "one evaluation to the next. A wobble of a validation loss that still improves is no sign "
+        "of memorising (every validation loss wobbles, the more so the fewer examples it has). "
+        "{advice}"
+    ),
+    # a jumpy run: the losses jump while the validation loss still improves overall
+    "monitor.gl.jumpy": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}), and the losses jump up and "
+        "down from one evaluation to the next ({train} too): training is unstable, which is not overfitting; the usual causes are a learning "
+        "rate too high (try a smaller learning rate) or inputs that are not scaled (raw pixel values "
+        "0-255, features in the hundreds: standardise them; g.health() of one step traced "
+        "with ng.trace shows it). GL says this once for the run, not at every jump."
+    ),
     "monitor.gl.plain": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}): the model is "
         "getting worse on data it does not train on."
@@ -1747,6 +1776,22 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.neutral": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {training}; {train} is "
         "{recent_at} (against {before_at}): {reason}"
+    ),
+    "monitor.gl.rose_steadily": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), steadily, evaluation after evaluation, with no "
+        "jumps: that is not unstable training, nor overfitting. {why}"
+    ),
+    "monitor.pq.rose_steadily": (
+        "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} has risen since "
+        "then ({recent_at}, up from {before_at}), steadily, evaluation after evaluation, with no "
+        "jumps: so {ratio} comes neither from unstable training nor from overfitting. {why}"
+    ),
+    "monitor.up.rose_steadily": (
+        "{metric} rose at the end of {strips} ({trail}), but {train} has risen since the best "
+        "epoch too ({recent_at}, up from {before_at}), steadily, evaluation after evaluation, "
+        "with no jumps: that is not unstable training, nor overfitting. {why} Best: {best:.4g} "
+        "at epoch {best_epoch}."
     ),
     "monitor.pq.stalled": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) and {train} "
@@ -2007,6 +2052,12 @@ MESSAGES: dict[str, str] = {
         "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first): training"
         " has become unstable, which is not overfitting (try a smaller learning rate)."
     ),
+    # a training twin that climbed smoothly (nngraph/monitor/_steady_rise.py): not unstable
+    "monitor.patience.reading.rose_steadily": (
+        "{train} has got worse too ({train_now:.4g} now, {train_first:.4g} at first), but it"
+        " rose steadily, evaluation after evaluation, with no jumps: that is not unstable"
+        " training, nor overfitting. {why}"
+    ),
     "monitor.patience.reading.not_below": (
         "{train} has improved ({train_now:.4g} now, {train_first:.4g} at first), but the model"
         " does not do clearly better on its training data than on new data ({value:.4g} for"
@@ -2029,7 +2080,7 @@ MESSAGES: dict[str, str] = {
         " to train on."
     ),
     "monitor.patience.reading.chance": (
-        "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        "{best_shown} is close to ln {k} = {ln_shown}, the cross-entropy of guessing at random among"
         " {k} classes: if this loss is a cross-entropy, the model is not learning. Check the"
         " learning rate, that zero_grad(), backward() and step() run in that order, and the"
         " loss. Some networks (a deep one with sigmoid or tanh, a poor initialisation) sit on"
@@ -2037,7 +2088,7 @@ MESSAGES: dict[str, str] = {
         " resume() to give it more epochs."
     ),
     "monitor.patience.reading.chance_blown": (
-        "{best:.3g} is close to ln {k} = {ln:.3g}, the cross-entropy of guessing at random among"
+        "{best_shown} is close to ln {k} = {ln_shown}, the cross-entropy of guessing at random among"
         " {k} classes, and so is {train} ({train_now:.4g} now): if this loss is a cross-entropy,"
         " the model does no better than guessing. {blown}"
     ),

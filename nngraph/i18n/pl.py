@@ -1567,6 +1567,14 @@ MESSAGES: dict[str, str] = {
         "sobie na danych treningowych dużo gorzej niż na nowych), więc za wcześnie, by jej "
         "spadek od tamtej pory uznać za oznakę zapamiętywania."
     ),
+    # why a training loss climbs smoothly (Patience's and GL's rose_steadily readings)
+    "monitor.trend.rose_steadily": (
+        "Stratę podnoszoną równo w górę powoduje coś, co przy każdym kroku ciągnie wagi: zwykle"
+        " zbyt silny rozkład wag (kara L2, weight_decay optymalizatora), który zmniejsza każdą"
+        " wagę w stronę 0, aż model może już tylko zgadywać, albo współczynnik uczenia, który"
+        " podnosi harmonogram. Zmniejsz weight_decay (spróbuj 1e-4 albo 0), zanim zmienisz"
+        " współczynnik uczenia."
+    ),
     "monitor.trend.level_best_above": "wyższa niż {metric} w najlepszej epoce",
     "monitor.trend.level_best_barely_below": (
         "tylko nieznacznie niższa niż {metric} w najlepszej epoce"
@@ -1679,6 +1687,11 @@ MESSAGES: dict[str, str] = {
     ),
     # przed słowami detektora o eksplozji treningu, gdy GradientWatch wcześniej zauważył, że
     # gradienty nie są zerowane (nngraph/monitor/_cause_aside.py)
+    # after a reading of a training loss that rose steadily, where the watched optimizer decays
+    "monitor.aside.weight_decay": (
+        "Optymalizator obserwowany przez GradientWatch ma weight_decay={value}: spróbuj"
+        " wartości 10 do 100 razy mniejszej."
+    ),
     "monitor.aside.not_reset_first": (
         "Zanim zmienisz współczynnik uczenia: GradientWatch zauważył {when}, że gradienty nie są"
         " zerowane między krokami (brak optimizer.zero_grad()), więc każdy krok stosuje sumę"
@@ -1769,6 +1782,23 @@ MESSAGES: dict[str, str] = {
         '(ng.detectors.GL(metric="{logged}", train_metric="loss")), a ta ocena je '
         "rozróżni."
     ),
+    # a rise of a validation loss that is still improving overall (_still_improving.py)
+    "monitor.gl.improving": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale ogólnie nadal spada: "
+        "najlepszą wartość osiągnęła {since} temu, a ten wzrost nie jest większy niż jej zwykłe "
+        "wahania między kolejnymi ewaluacjami. Wahanie straty walidacyjnej, która nadal spada, "
+        "nie jest oznaką zapamiętywania (każda strata walidacyjna się waha, tym bardziej, im "
+        "mniej ma przykładów). {advice}"
+    ),
+    # a jumpy run: the losses jump while the validation loss still improves overall
+    "monitor.gl.jumpy": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a straty "
+        "skaczą w górę i w dół między kolejnymi ewaluacjami ({train} również): trening jest "
+        "niestabilny; to nie przeuczenie. Zwykłe przyczyny: zbyt duży współczynnik uczenia "
+        "(spróbuj mniejszego) albo nieprzeskalowane dane wejściowe (surowe wartości pikseli "
+        "0-255, cechy rzędu setek: ustandaryzuj je; pokaże to g.health() jednego kroku "
+        "prześledzonego przez ng.trace). GL mówi to raz na cały trening, nie przy każdym skoku."
+    ),
     "monitor.gl.plain": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}): model radzi sobie coraz gorzej na danych, na których się nie uczy."
@@ -1846,6 +1876,23 @@ MESSAGES: dict[str, str] = {
     "monitor.pq.neutral": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {training}; {train} wynosi "
         "teraz {recent_at} (wobec {before_at}): {reason}"
+    ),
+    "monitor.gl.rose_steadily": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "skoków: to nie niestabilny trening ani przeuczenie. {why}"
+    ),
+    "monitor.pq.rose_steadily": (
+        "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "skoków: więc {ratio} nie bierze się ani z niestabilnego treningu, ani z przeuczenia. "
+        "{why}"
+    ),
+    "monitor.up.rose_steadily": (
+        "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "skoków: to nie niestabilny trening ani przeuczenie. {why} Najlepsza wartość: "
+        "{best:.4g} w epoce {best_epoch}."
     ),
     "monitor.pq.stalled": (
         "{metric} {above} ({best:.4g} w epoce "
@@ -2126,6 +2173,12 @@ MESSAGES: dict[str, str] = {
         " trening stał się niestabilny; to nie przeuczenie (spróbuj mniejszego współczynnika"
         " uczenia)."
     ),
+    # a training twin that climbed smoothly (nngraph/monitor/_steady_rise.py): not unstable
+    "monitor.patience.reading.rose_steadily": (
+        "{train} też się pogarsza (teraz {train_now:.4g}; na początku {train_first:.4g}), ale"
+        " rośnie równo, ewaluacja po ewaluacji, bez skoków: to nie niestabilny trening ani"
+        " przeuczenie. {why}"
+    ),
     "monitor.patience.reading.not_below": (
         "{train} się poprawia (teraz {train_now:.4g}; na początku {train_first:.4g}), ale model"
         " na danych treningowych nie radzi sobie wyraźnie lepiej niż na nowych ({metric}:"
@@ -2148,7 +2201,7 @@ MESSAGES: dict[str, str] = {
         " resume(), żeby trenować dalej."
     ),
     "monitor.patience.reading.chance": (
-        "Wartość {best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na"
+        "Wartość {best_shown} leży blisko ln {k} = {ln_shown}, czyli entropii krzyżowej zgadywania na"
         " chybił trafił spośród {k} klas: jeśli ta strata to entropia krzyżowa, model się nie"
         " uczy. Sprawdź współczynnik uczenia, czy zero_grad(), backward() i step() idą w tej"
         " kolejności, i funkcję straty. Niektóre sieci (głęboka z sigmoidą albo tanh, źle"
@@ -2156,7 +2209,7 @@ MESSAGES: dict[str, str] = {
         " pętla jest poprawna, wywołaj resume(), by dać sieci więcej epok."
     ),
     "monitor.patience.reading.chance_blown": (
-        "Wartość {best:.3g} leży blisko ln {k} = {ln:.3g}, czyli entropii krzyżowej zgadywania na chybił"
+        "Wartość {best_shown} leży blisko ln {k} = {ln_shown}, czyli entropii krzyżowej zgadywania na chybił"
         " trafił spośród {k} klas, i tak samo {train} (teraz {train_now:.4g}): jeśli ta strata to"
         " entropia krzyżowa, model radzi sobie nie lepiej niż zgadywanie. {blown}"
     ),

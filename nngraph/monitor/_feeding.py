@@ -30,7 +30,7 @@ from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
 from nngraph.monitor._accuracy_aside import accuracy_aside
-from nngraph.monitor._cause_aside import not_reset_first
+from nngraph.monitor._cause_aside import not_reset_first, weight_decay_aside
 from nngraph.monitor._chance_aside import labels_first
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
@@ -202,6 +202,7 @@ class DetectorFeeding:
                 if aside is not None:
                     said = dataclasses.replace(event, message=f"{event.message} {aside}")
                 said = not_reset_first(said, self._events)
+                said = weight_decay_aside(said, self)
                 det.events[-1] = said
                 return said
         return event

@@ -51,6 +51,7 @@ training loss from before it) is said once more if it turns out to be unstable t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from nngraph.i18n import message, times_text
@@ -60,6 +61,7 @@ from nngraph.monitor._jump import steady, sudden_jump
 from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Swings
+from nngraph.monitor._steady_rise import jumps, rose_steadily
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import RISE, WINDOW, Trend
 from nngraph.monitor._trend_texts import trend_fields
@@ -101,8 +103,9 @@ ROSE_ONCE = ("gl.rose_once",)
 #: ... that of a rise read with no training loss to compare ("the model is getting worse on
 #: data it does not train on", which memorising would only repeat), ...
 PLAIN = ("gl.plain",)
-#: ... those that see no sign of memorising yet, ...
-CALM = ("gl.neutral", "gl.plateau", "gl.plateau_chance")
+#: ... those that see no sign of memorising yet (``improving``: a wobble of a validation loss
+#: still improving overall, see :mod:`~nngraph.monitor._still_improving`), ...
+CALM = ("gl.neutral", "gl.plateau", "gl.plateau_chance", "gl.improving")
 #: ... those that blame memorising, ...
 MEMORISING = ("gl.overfit", "gl.flat", "gl.far_below")
 #: ... and those that blame unstable training
@@ -113,9 +116,13 @@ UNSTABLE = (
     "gl.blown_up",
     "gl.train_nonfinite",
     "gl.oscillating",
+    "gl.jumpy",
+    "gl.rose_steadily",
 )
+#: ... among them, those that become ``jumpy`` where the training loss jumps up and down
+JUMPY_FROM = ("gl.stalled", "gl.jump", "gl.unstable")
 #: ... among them, those of a training loss whose level rose since the best epoch
-RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up")
+RISEN = ("gl.stalled", "gl.unstable", "gl.blown_up", "gl.rose_steadily")
 
 
 def corrects(said: str | None, now: str) -> bool:
@@ -130,7 +137,12 @@ def corrects(said: str | None, now: str) -> bool:
     too_soon = (*RESTARTED, *ROSE_ONCE)
     memorising = said in (*CALM, *too_soon) and now in MEMORISING
     risen = said in CALM and now in RISEN  # its level rose beyond the noise it had
-    return memorising or risen or (said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE)
+    # a jumpy run whose training loss then falls far below the validation loss memorises
+    jumpy = (said == "gl.improving" and now == "gl.jumpy") or (
+        said == "gl.jumpy" and now in MEMORISING
+    )
+    unstable = said in (*MEMORISING, *too_soon, *PLAIN) and now in UNSTABLE
+    return memorising or risen or jumpy or unstable
 
 
 def gl_reading(
@@ -143,6 +155,7 @@ def gl_reading(
     train: float | None,
     level: float = math.nan,
     swings: Swings | None = None,
+    improving: Callable[[], bool] | None = None,
     words: bool = True,
 ) -> Check:
     """GL's explanation of a finite validation loss ``value`` above its limit (``fields``: the
@@ -150,7 +163,11 @@ def gl_reading(
     the validation loss at the evaluation before (``previous``), the training loss now
     (``train``) and the swings of a run that oscillates (``swings``, see
     :mod:`~nngraph.monitor._oscillation`): unstable training, a swing of an oscillating
-    run, no sign of memorising yet, or memorising. With
+    run, no sign of memorising yet, or memorising. Beside a validation loss still improving
+    overall (``improving()``, asked only where it decides: see
+    :mod:`~nngraph.monitor._still_improving`) a rise is a wobble
+    (``improving``); unstable training whose training loss jumps up and down is a jumpy run
+    (``jumpy``, not a steady climb: see :func:`~nngraph.monitor._steady_rise.jumps`). With
     ``words=False`` only which one (its key, with ``fields`` alone), for a detector that has
     spoken already and only says a changed reading (:func:`corrects`): a long rise is judged
     at every evaluation, and wording it each time was most of a ``Monitor.log()``."""
@@ -165,10 +182,15 @@ def gl_reading(
         det, tracker, fields, value=value, previous=previous, train=train, level=level,
         words=words,
     )  # fmt: skip
+    jumpy = isinstance(unstable, tuple) and unstable[0] in JUMPY_FROM
+    if jumpy and (trend := tracker.now()) is not None and jumps(trend.latest):
+        return "gl.jumpy", fields
     if unstable is not None:
         return unstable
     if swings is not None:
         return "gl.oscillating", ({**fields, **swings.fields()} if words else fields)
+    if improving is not None and improving():
+        return "gl.improving", {**fields, "advice": _advice(det)} if words else fields
     trend = tracker.now()  # averages: one noisy training value does not decide
     if trend is None:
         return "gl.plain", fields
@@ -239,7 +261,9 @@ def unstable_verdict(
     """GL's, PQ's or UP's explanation when a rising validation loss comes from unstable
     training (a learning rate too high), not overfitting: the training loss clearly rose since
     the best epoch (on average, and beyond its noise where it is clearly below the validation
-    loss: ``stalled``, see :meth:`Trend.rose_in_level`), the validation loss jumped in one
+    loss: ``stalled``, see :meth:`Trend.rose_in_level`; ``rose_steadily`` where it climbed
+    smoothly, see :mod:`~nngraph.monitor._steady_rise`: not unstable, but a weight decay too
+    strong), the validation loss jumped in one
     evaluation from ``previous`` (or its ``level`` before) to ``value`` (``jump``, see
     :func:`sudden_jump`), or the training loss ``train`` and its level are far above its
     lowest value of the run and not still below its level at the best epoch (``unstable``,
@@ -262,6 +286,10 @@ def unstable_verdict(
         return _too_soon(det, f"{name}.{key}", trend, fields, words=words)
     rose = trend is not None and trend.rose_in_level(scale=det.best)
     if trend is not None and rose and not _rose_once(trend, det._trained_since_best):
+        if rose_steadily(tracker.lately):  # a smooth climb (a weight decay too strong)
+            why = {"why": message("monitor.trend.rose_steadily")} if words else {}
+            shown = {**fields, **trend_fields(det, trend), **why} if words else fields
+            return f"{name}.rose_steadily", shown
         return f"{name}.stalled", {**fields, **trend_fields(det, trend)} if words else fields
     if jumped:
         return f"{name}.jump", {**fields, "previous": previous, "value": value}
@@ -358,8 +386,12 @@ def _too_soon(
     or ``rose_once``), with the training values and the advice of a GL that stops or warns."""
     if not words:
         return key, fields
-    advice = message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
-    return key, {**fields, **trend_fields(det, trend), "advice": advice}
+    return key, {**fields, **trend_fields(det, trend), "advice": _advice(det)}
+
+
+def _advice(det: Detector) -> str:
+    """What a GL that stops, or one that only warns, advises on a rise it cannot read yet."""
+    return message("monitor.gl.advice" if det.stop else "monitor.gl.advice_warn")
 
 
 def _restart_bump(det: Detector, trend: Trend) -> bool:

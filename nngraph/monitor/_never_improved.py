@@ -14,7 +14,9 @@ reading the numbers support.
   but that does not carry over to new data (too little data, too big a model);
 - a training twin clearly better than at first, but not clearly better than the metric: no
   sign of overfitting (the model does no better on its training data than on new data);
-- a training twin clearly worse than at first: unstable training, unless it rose to the
+- a training twin clearly worse than at first: unstable training, unless it rose smoothly
+  lately (a weight decay too strong, a schedule raising the learning rate: see
+  :mod:`~nngraph.monitor._steady_rise`), it rose to the
   chance level below (the model collapsed to guessing), or has improved at each of the last
   :data:`AGAIN` evaluations by more than :data:`MOVED` in all (it is improving again, as
   after a learning-rate warm-up);
@@ -41,9 +43,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from nngraph.i18n import message
+from nngraph.i18n import message, numeral
 from nngraph.monitor._blowup import BLOW_UP
 from nngraph.monitor._names import is_validation, nice_name, train_twin
+from nngraph.monitor._steady_rise import rose_steadily
 from nngraph.monitor._trend import MEMORISED, RISE
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "blown_text",
     "chance_classes",
     "clearly_better",
+    "digits_apart",
     "far_better",
     "guessed_labels",
     "labels_text",
@@ -108,7 +112,9 @@ class Seen:
     evaluation, so a ``value`` that is not finite cannot be told from its weights;
     ``falling_again``: the epoch and value of the metric's worst value since its first (or
     ``resume()``), where it has been falling clearly since, see
-    :func:`~nngraph.monitor._falling.rebound`)."""
+    :func:`~nngraph.monitor._falling.rebound`; ``train_values``: the training twin's latest
+    (epoch shown, value) pairs, read only where it rose: did it
+    rise smoothly? see :func:`~nngraph.monitor._steady_rise.rose_steadily`)."""
 
     metric: str
     mode: Literal["min", "max"]
@@ -124,6 +130,7 @@ class Seen:
     train_untold: bool = False
     falling_again: tuple[int, float] | None = None
     overfits: bool = False
+    train_values: tuple[tuple[int, float], ...] = ()
 
 
 def chance_classes(value: float) -> int | None:
@@ -203,7 +210,17 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
         peak_epoch, peak = seen.falling_again
         return "falling_again", {"peak": peak, "peak_epoch": peak_epoch}
     k = chance_classes(seen.best) if seen.mode == "min" and may_be_entropy(seen.metric) else None
-    chance: dict[str, object] = {} if k is None else {"best": seen.best, "k": k, "ln": math.log(k)}
+    chance: dict[str, object] = {}
+    if k is not None:
+        ln = math.log(k)
+        digits = digits_apart(seen.best, ln)  # "2.3 is close to ln 10 = 2.3" told nothing
+        chance = {
+            "best": seen.best,
+            "k": k,
+            "ln": ln,
+            "best_shown": numeral(f"{seen.best:.{digits}g}"),
+            "ln_shown": numeral(f"{ln:.{digits}g}"),
+        }
     # a training loss at that same chance level: the model guesses, whether it rose there (a
     # zero_grad() that zeroes the weights: it collapsed to guessing) or fell there, and never
     # clearly below, from a first epoch that blew up (a first value no model starts at is no
@@ -227,7 +244,11 @@ def _which(seen: Seen) -> tuple[str, dict[str, object]]:
     if moved is not None and moved > 0:  # it learns, but does no better than on new data
         return "not_below", {}
     if moved is not None and moved < 0:  # rose: not memorising
-        return "improving_again" if _improving_again(seen) else "unstable", {}
+        if _improving_again(seen):
+            return "improving_again", {}
+        if rose_steadily([v for _, v in seen.train_values]):  # smooth: not unstable training
+            return "rose_steadily", {"why": message("monitor.trend.rose_steadily")}
+        return "unstable", {}
     if k is not None:
         return "chance", chance
     if moved is not None:
@@ -303,6 +324,21 @@ def labels_text(seen: Seen, k: int, train: str) -> str:
         train=train or _usual_twin(seen.metric),
         train_now=seen.train_now,
     )
+
+
+def digits_apart(value: float, ln: float) -> int:
+    """The significant digits (3 to 6) that show ``value`` apart from ``ln``, the chance level
+    it is close to: "2.3 is close to ln 10 = 2.3" said nothing; 2.299 and 2.303 differ.
+
+        >>> digits_apart(2.2993, math.log(10)), digits_apart(2.45, math.log(10))
+        (4, 3)
+        >>> digits_apart(math.log(2), math.log(2))  # the same number: 3 digits
+        3
+    """
+    for digits in range(3, 7):
+        if f"{value:.{digits}g}" != f"{ln:.{digits}g}":
+            return digits
+    return 3
 
 
 def blown_start(first: float, k: int) -> bool:

@@ -450,6 +450,7 @@ class Patience(Detector):
             train_calm=self.mode == "max" or self._blow_ups.calm(self._seen_now),
             train_untold=untold,
             falling_again=None if again is None else (again.peak_epoch, again.peak),
+            train_values=self._trained,
         )
 
     def _reading(self, value: float) -> str:

@@ -27,18 +27,20 @@ refused with an :class:`~nngraph.errors.NNGraphError` that suggests
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor._common import as_float
-from nngraph.monitor._detector import Check, Detector
-from nngraph.monitor._gl_reading import corrects, gl_reading
+from nngraph.monitor._detector import KEEP, Check, Detector
+from nngraph.monitor._gl_reading import MEMORISING, UNSTABLE, corrects, gl_reading
 from nngraph.monitor._jump import before
 from nngraph.monitor._never_improved import not_finite_text
 from nngraph.monitor._oscillation import Oscillation
 from nngraph.monitor._params import _lower_is_better, _nonnegative
+from nngraph.monitor._said_once import said_once
+from nngraph.monitor._still_improving import LINE_VALUES, still_improving
 from nngraph.monitor._training_trend import TrainingTrend
 from nngraph.monitor._trend import FLOAT_NOISE
 from nngraph.monitor._wording import above_text, percent_text
@@ -218,6 +220,9 @@ class GL(Detector):
         self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
         self._rises = 0  # evaluations in a row, since the best, each above the one before
         self._reading: str | None = None  # the explanation it gave last
+        self._values: tuple[float, ...] = ()  # the latest validation values (improving?)
+        self._told: frozenset[str] = frozenset()  # the readings it gave (some said once)
+        self._first: float | None = None  # the first finite value (is the best near 0?)
 
     def _restart(self) -> None:  # training values from before a restart are not compared
         self._trend, self._recent = TrainingTrend(spikes=True), ()
@@ -234,15 +239,23 @@ class GL(Detector):
             return found
         if self.active and corrects(self._reading, found[0]):
             Detector._rearm(self)  # its reading of this rise has changed: said again, corrected
-            found = cast("tuple[str, dict[str, Any]]", self._explain(value, previous, train, level))
-        if not self.active:  # said now
+            again = self._explain(value, previous, train, level, fresh=False)
+            found = cast("tuple[str, dict[str, Any]]", again)
+        if not self.active:  # said now, unless the run was told so already
             self._reading = found[0]
+            if said_once(self._told, found[0]):
+                self.active = True  # this rise holds: a changed reading is still said
+                return KEEP
+            self._told = self._told | {found[0]}
         return found
 
     def _judge(self, value: float, train: float | None) -> Check:
         new_best = math.isfinite(value) and value < self.best
         previous, level = before(self._recent)
         self._recent = (*self._recent[-2:], value)
+        self._values = (*self._values[1 - LINE_VALUES :], value)
+        if self._first is None and math.isfinite(value):
+            self._first = value
         self._rises = self._rises + 1 if not new_best and value > previous else 0
         if new_best and (
             self._said is None or exceeds(generalization_loss(self._said, value), self.alpha)
@@ -292,9 +305,12 @@ class GL(Detector):
         level: float,
         *,
         words: bool = True,
+        fresh: bool | None = None,
     ) -> Check:
         """What GL says of ``value`` above its limit; ``words=False``: only which explanation
-        (see :func:`~nngraph.monitor._gl_reading.gl_reading`)."""
+        (see :func:`~nngraph.monitor._gl_reading.gl_reading`); ``fresh``: a rise it has not
+        spoken of yet (by default, while it is not active; see
+        :func:`~nngraph.monitor._still_improving.still_improving`)."""
         fields: dict[str, Any] = {
             "gl": self.value,
             "alpha": self.alpha,
@@ -309,7 +325,9 @@ class GL(Detector):
             best = self.best or 0.0  # -0.0 is shown as 0
             return "gl.from_zero", {**fields, "best": best, "value": value, "advice": advice}
         if words:
-            fields["above"] = above_text(self.value, self.alpha, best=self.best, value=value)
+            fields["above"] = above_text(
+                self.value, self.alpha, best=self.best, value=value, first=self._first
+            )
         swings = self._swings.now()
         return gl_reading(
             self,
@@ -320,5 +338,22 @@ class GL(Detector):
             train=train,
             level=level,
             swings=swings,
+            improving=self._improving(fresh) if self._may_improve(words) else None,
             words=words,
         )
+
+    def _may_improve(self, words: bool) -> bool:
+        """Whether a wobble of a loss still improving may be GL's reading: always where it
+        speaks (``words``); while a rise holds, only after a reading a wobble would still be
+        (no sign of memorising, too soon to tell), as no reading is corrected back to it.
+        A long rise is judged at every evaluation, and fitting its lines each time cost a
+        third of a ``Monitor.log()``."""
+        return words or self._reading == "gl.jumpy" or self._reading not in (*MEMORISING, *UNSTABLE)
+
+    def _improving(self, fresh: bool | None) -> Callable[[], bool]:
+        """Whether the validation loss is still improving overall, asked when needed (see
+        :func:`~nngraph.monitor._still_improving.still_improving`)."""
+        fresh = not self.active if fresh is None else fresh
+        # (a run told it is unstable judged as one spoken of hid a memorising model's rise)
+        age = self.epoch - self.best_epoch
+        return lambda: still_improving(self._values, age, fresh=fresh, recent=fresh)

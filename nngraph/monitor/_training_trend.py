@@ -72,6 +72,12 @@ class TrainingTrend:
             self._tail = (*self._tail, (shown, train))[-(WINDOW + 1) :]
         self._count += 1
 
+    @property
+    def lately(self) -> tuple[float, ...]:
+        """The latest training values, oldest first, whether or not they came after the best
+        (up to ``_pace.WINDOWS[-1]`` of them)."""
+        return self._lately
+
     def now(self) -> Trend | None:
         """The comparison, or None before two training values from a best on (the first one
         finite).

@@ -29,8 +29,8 @@ PIXELS_VAL += [1.621, 1.6204, 1.6203, 1.6207, 1.6205, 1.6211, 1.6212, 1.6206, 1.
 PIXELS_VAL += [1.6204, 1.6197]
 #: What the texts for a model that learned slowly, or may still leave a plateau, say.
 NOT_SAID = ("bigger model", "has improved", "resume()", "learned little so far")
-BLOWN = {"en": ("ln 5 = 1.61", "no better than guessing", "In the first epoch training loss"),
-         "pl": ("ln 5 = 1,61", "nie lepiej niż zgadywanie", "W pierwszej epoce strata treningowa")}  # fmt: skip
+BLOWN = {"en": ("ln 5 = 1.6", "no better than guessing", "In the first epoch training loss"),
+         "pl": ("ln 5 = 1,6", "nie lepiej niż zgadywanie", "W pierwszej epoce strata treningowa")}  # fmt: skip
 
 
 def _run(det: GL | PQ | UP | Patience, train: list[float], val: list[float]) -> None:

@@ -282,7 +282,8 @@ def test_sgd_with_momentum_097_is_said_to_oscillate() -> None:
     every epoch or two. GL said "unstable" at epoch 10 (the training loss rose since the best
     epoch), then "memorising" at epoch 14, a swing down of the training loss."""
     events = [(e.epoch, e.message_id) for e in gl_events(MOMENTUM_TRAIN, MOMENTUM_VAL)]
-    assert events[-2:] == [(10, "gl.stalled"), (14, "gl.oscillating")]
+    # "unstable" again at epoch 10 is said once only (sweep s47 H2): at 7
+    assert events[-2:] == [(7, "gl.stalled"), (14, "gl.oscillating")]
 
 
 def test_the_classroom_monitor_says_it_in_polish_too() -> None:
@@ -339,7 +340,7 @@ def test_ordinary_small_data_runs_are_not_said_to_oscillate(run: str) -> None:
     assert events  # GL speaks in each, but never of oscillating
     assert all(e.message_id != "gl.oscillating" for e in events), [e.message for e in events]
     if run != "converged":  # the training loss far below the validation loss: memorising
-        assert events[-1].message_id in MEMORISING
+        assert any(e.message_id in MEMORISING for e in events)  # unstable is said once (s47)
 
 
 def test_a_training_loss_far_below_either_loss_is_no_oscillation() -> None:

@@ -270,11 +270,11 @@ def test_a_learning_rate_of_50_is_unstable_training_not_memorising() -> None:
     for epoch, (train, val) in enumerate(LR50, 1):
         mon.log(epoch, loss=train, val_loss=val)
     said = [e for e in mon.events if e.detector.startswith("GL")]
-    assert [e.epoch for e in said] == [2, 16, 25, 31, 37]  # where it fired before
+    # it fired at 2, 16, 25, 31 and 37; training that became unstable is told once (s47 H2)
+    assert [e.epoch for e in said] == [2]
     for event in said:
         assert not [w for w in OVERFITTING_WORDS if w in event.message], event.message
         assert "unstable" in event.message and "smaller learning rate" in event.message
-    assert "after a jump from 8.342 to 20.62 in one evaluation" in said[1].message
 
 
 def test_prechelts_criteria_call_the_lr_50_run_unstable_in_both_languages() -> None:
@@ -558,7 +558,7 @@ def test_a_nan_in_both_losses_is_still_told_as_diverged() -> None:
 @pytest.mark.parametrize(
     ("metric", "says"),
     [
-        ("val_loss", "0.693 is close to ln 2 = 0.693, the cross-entropy of guessing at random"),
+        ("val_loss", "0.6931 is close to ln 2 = 0.69315, the cross-entropy of guessing at random"),
         ("val_mse", "mse has not moved either (0.6931 now, 0.6931 at first): the model is not"),
     ],
 )
@@ -575,11 +575,14 @@ def test_patience_gives_a_cross_entropy_hint_only_to_a_loss_that_looks_like_one(
 
 
 def test_patience_calls_a_rising_training_loss_unstable_training() -> None:
+    """A training loss that rises by jumps (a smooth climb is a weight decay's, sweep s47 H1:
+    see test_student_readings.py)."""
     patience = Patience(20)
     for epoch in range(1, 22):
-        event = patience.update(epoch, loss=0.5 + 0.02 * epoch, val_loss=0.7 + 0.001 * epoch)
+        train = 0.5 + 0.02 * epoch + 0.08 * (-1) ** epoch
+        event = patience.update(epoch, loss=train, val_loss=0.7 + 0.001 * epoch)
     assert event is not None and event.message_id == "patience.never_improved"
-    assert "Training loss has got worse too (0.92 now, 0.52 at first): training has become" in (
+    assert "Training loss has got worse too (0.84 now, 0.44 at first): training has become" in (
         event.message
     )
     assert "smaller learning rate" in event.message and "If " not in event.message
@@ -1038,7 +1041,10 @@ def test_a_swinging_run_at_a_learning_rate_far_too_high_still_jumps() -> None:
     the training loss swings 0.82-1.28: still unstable training, not 'no sign of memorising'."""
     said = said_on(LR5_TRAIN, LR5_VAL, GL(5), PQ(0.5, 5), UP(2, 5))
     at_15 = {e.detector: e.message_id for e in said if e.epoch == 15}
-    assert at_15 == {"GL(5)": "gl.jump", "PQ(0.5, 5)": "pq.jump", "UP(2, 5)": "up.jump"}
+    assert at_15 == {"PQ(0.5, 5)": "pq.jump", "UP(2, 5)": "up.jump"}
+    # GL told the run at epoch 7 that its training is unstable: once is enough (s47 H2)
+    gl = [(e.epoch, e.message_id) for e in said if e.detector == "GL(5)"]
+    assert gl == [(4, "gl.rose_once"), (7, "gl.stalled")]
 
 
 @pytest.mark.parametrize("low_at", [5, 6, 8])

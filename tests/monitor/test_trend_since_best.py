@@ -502,15 +502,13 @@ def test_one_or_two_values_after_the_best_do_not_say_training_no_longer_helps() 
     for language, words in said.items():
         ng.set_language(language)
         events = gl_events(DIGITS_TRAIN, DIGITS_VAL)
-        assert [(e.epoch, e.message_id) for e in events] == [
-            (9, "gl.overfit"),
-            (11, "gl.far_below"),
-        ]
-        assert words in events[1].message, events[1].message
+        # sweep s47 H3: one epoch after a new best, within its wobble, the validation loss is
+        # still improving (and sets a new best at epoch 10): said once, no memorising
+        assert [(e.epoch, e.message_id) for e in events] == [(9, "gl.improving")]
+        assert words not in events[0].message
         for event in events:
             assert "no longer helps" not in event.message
             assert "nie pomaga już" not in event.message
-            assert "memorise" in event.message or "zapamiętywać" in event.message
 
 
 def test_a_noisy_training_loss_flat_far_below_the_validation_loss_is_still_memorised() -> None:
