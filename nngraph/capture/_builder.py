@@ -197,11 +197,13 @@ class Names:
         paths: dict[int, str] | None = None,
         *,
         settings: bool = True,
+        lazy: list[str] | None = None,
     ) -> None:
         """Name every parameter and buffer of `module` as `named_parameters()` does, and keep
-        its `module_table` in `tables`; fill `paths` and the modules' `settings` as
+        its `module_table` in `tables`; fill `paths`, the modules' `settings` and `lazy` as
         `module_table` does."""
-        self.tables[id(module)] = module_table(module, prefix, self, paths, settings=settings)
+        table = module_table(module, prefix, self, paths, settings=settings, lazy=lazy)
+        self.tables[id(module)] = table
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
         """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`; a pair whose value
