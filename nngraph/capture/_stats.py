@@ -42,6 +42,7 @@ from nngraph.capture._reduce import (
     raw_cpu,
     raw_numbers,
     raw_segments,
+    stats_of_all_cpu,
     stats_of_group_cpu,
 )
 
@@ -386,12 +387,19 @@ class StatsBatch:
         self._held_numel = 0
 
     def _flush_cpu(self) -> None:
-        """Write the statistics of the small CPU tensors held so far, in cache-sized groups."""
+        """Write the statistics of the small CPU tensors held so far: by the compiled passes,
+        which read each where it lies, all at once; else (numpy's passes) in cache-sized groups."""
         held, self._cpu = self._cpu, _Held()
         if self._by_storage:  # its entries point into `held`: the index is rebuilt when needed
             self._by_storage.clear()
             for other in [*self._small.values(), *self._relu_outputs.values()]:
                 other.indexed = 0
+        with torch.no_grad():
+            stats = stats_of_all_cpu(held.tensors)  # the compiled passes: all in one call
+        if stats is not None:
+            for (target, key), one in zip(held.targets, stats, strict=True):
+                target[key] = one
+            return
         numels = [t.numel() for t in held.tensors]
         start = 0
         with torch.no_grad():
