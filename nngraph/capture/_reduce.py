@@ -267,11 +267,11 @@ def stats_of_group_cpu(
     ]
 
 
-def stats_of_all_cpu(tensors: list[torch.Tensor]) -> list[dict[str, float]] | None:
+def stats_of_all_cpu(tensors: list[torch.Tensor]) -> list[dict[str, float] | None] | None:
     """The statistics of small CPU float tensors by the compiled passes (`_native_table`), or
     None where those leave them to numpy: `stats_of_group_cpu` then takes them in groups."""
     table = _native_table(tensors)
-    return None if table is None else _rows(table)
+    return None if table is None else list(_rows(table))
 
 
 def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:

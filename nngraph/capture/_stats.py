@@ -395,9 +395,9 @@ class StatsBatch:
             for other in [*self._small.values(), *self._relu_outputs.values()]:
                 other.indexed = 0
         with torch.no_grad():
-            stats = stats_of_all_cpu(held.tensors)  # the compiled passes: all in one call
-        if stats is not None:
-            for (target, key), one in zip(held.targets, stats, strict=True):
+            at_once = stats_of_all_cpu(held.tensors)  # the compiled passes: all in one call
+        if at_once is not None:
+            for (target, key), one in zip(held.targets, at_once, strict=True):
                 target[key] = one
             return
         numels = [t.numel() for t in held.tensors]
