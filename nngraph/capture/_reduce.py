@@ -29,7 +29,6 @@ __all__ = [
     "raw_cpu",
     "raw_numbers",
     "raw_segments",
-    "stats_of_all_cpu",
     "stats_of_group_cpu",
     "stats_of_segments_cpu",
 ]
@@ -265,13 +264,6 @@ def stats_of_group_cpu(
         stats_of_segments_cpu(t.detach().reshape(-1), [n])[0] if own_values(t) else None
         for t, n in zip(tensors, numels, strict=True)
     ]
-
-
-def stats_of_all_cpu(tensors: list[torch.Tensor]) -> list[dict[str, float] | None] | None:
-    """The statistics of small CPU float tensors by the compiled passes (`_native_table`), or
-    None where those leave them to numpy: `stats_of_group_cpu` then takes them in groups."""
-    table = _native_table(tensors)
-    return None if table is None else list(_rows(table))
 
 
 def stats_of_segments_cpu(flat: torch.Tensor, numels: list[int]) -> list[dict[str, float]]:

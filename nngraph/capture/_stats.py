@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import torch
@@ -42,7 +42,6 @@ from nngraph.capture._reduce import (
     raw_cpu,
     raw_numbers,
     raw_segments,
-    stats_of_all_cpu,
     stats_of_group_cpu,
 )
 
@@ -59,10 +58,6 @@ SMALL = 1 << 13
 #: Held CPU tensors are reduced in groups of about this many elements, which fit in the cache
 #: in float64: numpy's passes over a group that does not are several times slower per element.
 _GROUP = 1 << 16
-
-#: The compiled passes read the held tensors where they lie, up to this many elements a call
-#: (non-contiguous ones are copied for it first: this bounds those copies, 4 MiB of float32).
-_NATIVE_GROUP = 1 << 20
 
 #: When the tensors held by a recording (small values and gradients, ReLU outputs, on any
 #: device) add up to this many elements (256 MiB of float32), everything pending is summarised
@@ -392,26 +387,24 @@ class StatsBatch:
         self._held_numel = 0
 
     def _flush_cpu(self) -> None:
-        """Write the statistics of the small CPU tensors held so far: by the compiled passes,
-        which read each where it lies, up to `_NATIVE_GROUP` elements a call; what they leave
-        to numpy (a NaN), by numpy's passes in cache-sized groups of `_GROUP` elements."""
+        """Write the statistics of the small CPU tensors held so far, in cache-sized groups."""
         held, self._cpu = self._cpu, _Held()
         if self._by_storage:  # its entries point into `held`: the index is rebuilt when needed
             self._by_storage.clear()
             for other in [*self._small.values(), *self._relu_outputs.values()]:
                 other.indexed = 0
         numels = [t.numel() for t in held.tensors]
+        start = 0
         with torch.no_grad():
-            for start, end in _groups(numels, 0, len(numels), _NATIVE_GROUP):
-                at_once = stats_of_all_cpu(held.tensors[start:end])
-                if at_once is not None:
-                    for (target, key), one in zip(held.targets[start:end], at_once, strict=True):
-                        target[key] = one
-                    continue
-                for first, last in _groups(numels, start, end, _GROUP):
-                    stats = stats_of_group_cpu(held.tensors[first:last], numels[first:last])
-                    for (target, key), one in zip(held.targets[first:last], stats, strict=True):
-                        target[key] = one
+            while start < len(numels):
+                end, size = start + 1, numels[start]
+                while end < len(numels) and size + numels[end] <= _GROUP:
+                    size += numels[end]
+                    end += 1
+                stats = stats_of_group_cpu(held.tensors[start:end], numels[start:end])
+                for (target, key), one in zip(held.targets[start:end], stats, strict=True):
+                    target[key] = one
+                start = end
 
     def _flush_device(self, device: torch.device) -> None:
         small = self._small.pop(device, _Held())
@@ -439,22 +432,6 @@ class StatsBatch:
         for (target, key), numel in zip(small.targets, numels, strict=True):
             target[key] = finish(numbers[at : at + _RAW], numel)
             at += _RAW
-
-
-def _groups(numels: list[int], start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
-    """`(first, last)` of consecutive runs of `numels[start:end]` of up to `limit` elements
-    each; a tensor larger than `limit` is a run of its own.
-
-    >>> list(_groups([3, 3, 5, 1], 0, 4, 6))
-    [(0, 2), (2, 4)]
-    """
-    while start < end:
-        last, size = start + 1, numels[start]
-        while last < end and size + numels[last] <= limit:
-            size += numels[last]
-            last += 1
-        yield start, last
-        start = last
 
 
 def stats_of(tensor: torch.Tensor) -> dict[str, float] | None:
