@@ -197,11 +197,13 @@ class Names:
         paths: dict[int, str] | None = None,
         *,
         settings: bool = True,
+        lazy: list[str] | None = None,
     ) -> None:
         """Name every parameter and buffer of `module` as `named_parameters()` does, and keep
-        its `module_table` in `tables`; fill `paths` and the modules' `settings` as
+        its `module_table` in `tables`; fill `paths`, the modules' `settings` and `lazy` as
         `module_table` does."""
-        self.tables[id(module)] = module_table(module, prefix, self, paths, settings=settings)
+        table = module_table(module, prefix, self, paths, settings=settings, lazy=lazy)
+        self.tables[id(module)] = table
 
     def add_mapping(self, tensors: Iterable[tuple[str, Any]]) -> None:
         """Name tensors from `(name, tensor)` pairs, e.g. `dict.items()`; a pair whose value
@@ -288,7 +290,18 @@ class GraphBuilder:
             self.names.params.get(key) or self.names.buffers.get(key) or self.names.inputs.get(key)
         )
         label = as_written(name) if name else message(f"capture.label.{kind}")  # no `_orig_mod`
-        attrs = new_node(kind, label, name=name, **tensor_meta(t))
+        # `new_node(kind, label, name=name, **tensor_meta(t))` in one dict: a node per parameter
+        attrs = {
+            **NODE_DEFAULTS,
+            "kind": kind,
+            "label": label,
+            "flags": [],
+            "name": name,
+            "shape": None if t.is_nested else list(t.shape),
+            "dtype": _text(t.dtype),
+            "device": _text(t.device),
+            "requires_grad": t.requires_grad,
+        }
         if kind == "param":
             attrs["params"] = t.numel()
             if key in self.names.gates:
@@ -323,7 +336,9 @@ class GraphBuilder:
             self.graph._node[node_id]["backward"] = "AccumulateGrad"
             self.leaf_fns[node_id] = fn
         else:
-            op = op_name_of(fn)
+            op = _OP_NAMES.get(cls)
+            if op is None:
+                op = op_name_of(fn)
             seq = fn._sequence_nr()
             attrs = {
                 **NODE_DEFAULTS,

@@ -202,18 +202,20 @@ def _unreached(recorder: Recorder, graph: Graph) -> list[dict[str, str]]:
     present = {d["name"] for d in graph._node.values() if d["kind"] == "param" and d["name"]}
     stepped = recorder.stepped
     ran = [root for root, path in recorder.scope.roots if path in recorder.scope.modules]
-    if not any(_holds_any(root, stepped) for root in ran):
+    if stepped and not any(_holds_any(root, stepped) for root in ran):
         stepped = set()  # an optimizer of an earlier model (the model cell run again): all judged
     found: list[dict[str, str]] = []
     seen: set[int] = set()
-    for root, path in recorder.scope.roots:
+    roots = recorder.scope.roots
+    for i, (root, path) in enumerate(roots):
         params = named_parameters_as_written(root)
         trainable = [
             name
             for name, p in params
             if trains(p) and id(p) not in seen and (not stepped or id(p) in stepped)
         ]
-        seen.update(id(p) for p in root.parameters())
+        if i + 1 < len(roots):  # what the next roots leave to this one
+            seen.update(id(p) for p in root.parameters())
         if path not in recorder.scope.modules or not trainable:
             continue
         prefix = f"{path}." if path else ""

@@ -45,6 +45,7 @@ def module_table(
     *,
     settings: bool = True,
     trainable: list[str] | None = None,
+    lazy: list[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every module of `model`: qualified path -> class name, parameter elements below it,
     settings (``extra_repr``) and training flag.
@@ -59,7 +60,8 @@ def module_table(
     `paths`, it maps each module's id to its qualified path (the first path found, as
     `named_modules()` lists a shared module once), a compiled one's wrapper's too; and it keeps
     in `names.gates` the biases of the recurrent layers that stack gates in them. With
-    `trainable`, the same walk lists there the names of the parameters that train (`trains`).
+    `trainable`, the same walk lists there the names of the parameters that train (`trains`);
+    with `lazy`, those of the parameters not sized yet (a `LazyLinear`'s before its first forward).
 
     >>> emb, out = torch.nn.Embedding(10, 6), torch.nn.Linear(6, 10, bias=False)
     >>> out.weight = emb.weight
@@ -82,19 +84,22 @@ def module_table(
                 paths.setdefault(id(wrapper), full)
         own = 0
         modules[full] = module
-        links += sum(1 for child in module._modules.values() if child is not None)
-        _check_names(module, full)
+        if module._modules:  # most modules are leaves: no call for them
+            links += sum(1 for child in module._modules.values() if child is not None)
+            _check_names(module, full)
         gates = stacked_gates(module) if names is not None else 0
         for name, p in module._parameters.items():
             if p is None or id(p) in seen:
                 any_shared = any_shared or p is not None
                 continue
             seen.add(id(p))
-            lazy = is_lazy(p)
-            size = 0 if lazy else p.numel()  # lazy: no size before a first forward
+            unsized = is_lazy(p)
+            size = 0 if unsized else p.numel()  # lazy: no size before a first forward
             own += size
-            if trainable is not None and p.requires_grad and (size or lazy):  # see `trains`
+            if trainable is not None and p.requires_grad and (size or unsized):  # see `trains`
                 trainable.append(dot + inside + name)
+            if lazy is not None and unsized:
+                lazy.append(dot + inside + name)
             if names is not None:
                 names.params.setdefault(id(p), dot + inside + name)
                 if gates and name.startswith(GATE_BIASES):

@@ -147,9 +147,10 @@ class ModuleScope:
             self.on_new_root(original)
         self._roots.append(original)
         # named through the wrapper, as `model.named_parameters()` names them: `_orig_mod.fc.weight`
-        self.names.add_module(model, prefix, self.paths)
+        lazy: list[str] = []
+        self.names.add_module(model, prefix, self.paths, lazy=lazy)
         self.names.tables[id(original)] = self.names.tables[id(model)]
-        if any(is_lazy(p) for p in original.parameters()):  # sized by its first forward
+        if lazy:  # sized by its first forward
             self._lazy_roots.add(id(original))
 
     def _path_of(self, module: torch.nn.Module) -> str:

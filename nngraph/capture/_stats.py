@@ -64,6 +64,12 @@ _GROUP = 1 << 16
 #: at once, to bound the memory a long recording keeps alive.
 _HELD_LIMIT = 1 << 26
 
+#: Up to this many small ReLU outputs of one shape are counted one by one by the compiled pass
+#: at `flush()`; more are stacked and counted by numpy in one go. Measured: 1 output of 64 x 128,
+#: 16 us one by one and 26 us stacked; 4, 47 and 48 us; 8, 89 and 80 us (of 4 x 16: 9 and 21 us,
+#: 21 and 25 us, 37 and 28 us).
+_FEW_OUTPUTS = 3
+
 _SPARSE = (torch.sparse_coo, torch.sparse_csr, torch.sparse_csc, torch.sparse_bsr, torch.sparse_bsc)
 
 #: Sparse tensors up to this many elements are summarised as the dense tensor they stand for.
@@ -334,6 +340,8 @@ class StatsBatch:
 
     def _count_dead_units(self) -> None:
         for (device, _, unit_dim), group in self._relu_outputs.items():
+            if len(group.tensors) <= _FEW_OUTPUTS and self._count_each(group, unit_dim):
+                continue
             if device.type == "cpu" and all(t.dtype in FLOATS for t in group.tensors):
                 tensors = group.tensors
                 stacked = tensors[0].detach()[None] if len(tensors) == 1 else torch.stack(tensors)
@@ -346,6 +354,20 @@ class StatsBatch:
                 stacked = torch.stack([t.detach() for t in group.tensors])
                 self._add_alive_counts(group.targets, stacked, unit_dim)
         self._relu_outputs.clear()
+
+    @staticmethod
+    def _count_each(group: _Held, unit_dim: int) -> bool:
+        """Count the dead units of each ReLU output of `group` by the compiled pass, read where
+        it lies; False (nothing written) where one of them is not a tensor it reads."""
+        counts = []
+        for t in group.tensors:
+            counted = dead_units_f32(t, unit_dim) if type(t) is torch.Tensor else None
+            if counted is None:  # a subclass's values are not read (see `_count_dead_units`)
+                return False
+            counts.append(counted)
+        for (target, key), dead in zip(group.targets, counts, strict=True):
+            target[key] = dead
+        return True
 
     def flush(self) -> None:
         """Fetch all pending statistics: one host transfer per device."""

@@ -375,6 +375,28 @@ def test_dead_units_of_a_large_relu_output_are_counted_where_it_lies(layout: str
     assert relu["dead"] == [len(dead) - 1, units]
 
 
+@pytest.mark.parametrize("copies", [1, 3, 30])  # counted one by one, and stacked
+@pytest.mark.parametrize("shape", [(3, 6), (3, 4, 6)])
+def test_dead_units_of_small_relu_outputs_are_the_same_one_by_one_and_stacked(
+    shape: tuple[int, ...], copies: int
+) -> None:
+    """A few small ReLU outputs of one shape are counted one by one, many stacked: the same
+    counts, NaN judged as for a large output."""
+    import nngraph as ng
+
+    torch.manual_seed(0)
+    units, dead = shape[-1], [0, 2, 5]
+    x = torch.randn(shape)
+    x[..., dead] = -1.0
+    x[0, ..., 1] = float("nan")  # one example's NaN: judged by the others
+    x[..., 2] = float("nan")  # NaN throughout: not known to be dead
+    with ng.record() as rec:
+        for _ in range(copies):
+            torch.relu(x * 1)
+    found = [d["dead"] for _, d in rec.graph.nodes(data=True) if d["op"] == "relu"]
+    assert found == [[len(dead) - 1, units]] * copies
+
+
 @pytest.mark.parametrize("features", [20, 200])  # a gradient of 160 and of 12,800 elements
 def test_a_gradient_autograd_keeps_as_zeros_without_memory_is_summarised(features: int) -> None:
     """Review s40 (rg, repro_06): `torch.sgn` of a real tensor sends back a ZeroTensor (no
