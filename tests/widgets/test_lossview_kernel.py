@@ -97,7 +97,7 @@ def test_a_click_between_cells_in_a_kernel_stops_nothing(kernel: Any) -> None:
     ).strip()
     loop = (
         "for epoch in range(first, first + 20):\n"
-        "    mon.log(epoch, loss=1 / epoch, val_loss=1 / epoch)\n"
+        "    mon.log(epoch, loss=1 / epoch, val_loss=1.5 / epoch)\n"
         "    if mon.should_stop:\n"
         "        break\n"
         "print(epoch)"
