@@ -12,8 +12,8 @@ none").
     >>> model[0].requires_grad_(False)  # doctest: +ELLIPSIS
     Linear(...)
     >>> g = ng.trace(model, torch.randn(3, 4), loss=lambda out: out.sum())
-    >>> frozen_note(g)[:82]
-    "Frozen (requires_grad=False), so they do not learn: 0 (Linear), 40 of the model's "
+    >>> frozen_note(g)[:90]
+    "Frozen parameters (requires_grad=False) do not learn: 40 of the model's 58, in 0 (Linear)."
 """
 
 from __future__ import annotations

@@ -250,8 +250,8 @@ MESSAGES: dict[str, str] = {
     # nngraph/capture/_label_errors.py); {shape}: the model output's shape, {n}: its rows
     "capture.label_note.float": (
         "nngraph: the class labels are floats, but cross_entropy and nll_loss take class"
-        " indices, whole numbers (dtype torch.long): pass y.long(). (A float target is read as"
-        " class probabilities, and only with the output's shape, [N, classes].)"
+        " indices, whole numbers (dtype torch.long): pass y.long(). (A float target is taken as"
+        " class probabilities, which needs the output's shape, [N, classes].)"
     ),
     "capture.label_note.extra_dim": (
         "nngraph: cross_entropy takes one class index per example, a target of shape [{n}],"
@@ -3275,6 +3275,25 @@ MESSAGES: dict[str, str] = {
         " layer gets huge gradients and takes huge, unstable steps. Standardise the inputs:"
         " (x - mean) / std for each feature, computed on the training set{pixels}."
     ),
+    # the same, where that layer is frozen (requires_grad=False): it takes no steps, but
+    # {to_module}, the first layer that learns and reads what it passes on, gets the huge
+    # gradients
+    "graph.health.input_scale_frozen": (
+        "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
+        " {std:.4g}). That layer is frozen (requires_grad=False), so it takes no steps, but it"
+        " passes values this large on to {to_module}, the first layer that learns: a weight's"
+        " gradient is its input times the gradient behind it, so {to_module} gets huge"
+        " gradients and takes huge, unstable steps. Standardise the inputs: (x - mean) / std"
+        " for each feature, computed on the training set{pixels}."
+    ),
+    # the same, where no layer that learns reads values this large (a norm on the way)
+    "graph.health.input_scale_frozen_alone": (
+        "What goes into {where_module} is far from standardised (mean {mean:.4g}, std"
+        " {std:.4g}). That layer is frozen (requires_grad=False), so it takes no steps, and no"
+        " layer that learns reads values this large; but frozen weights were most often learned"
+        " on standardised inputs (a pretrained model), and on these they compute something else."
+        " Standardise the inputs as they were when those weights were learned{pixels}."
+    ),
     # the same, where that layer's gradient is below most other layers' (little gradient
     # reaches it); {times} the data's RMS, as times_text words it
     "graph.health.input_scale_small_gradient": (
@@ -4033,8 +4052,8 @@ MESSAGES: dict[str, str] = {
     # parameters with requires_grad=False beside ones that learn (see graph/_frozen.py): a
     # note under the findings of health() and summary(), not a finding (freezing is often meant)
     "graph.summary.frozen": (
-        "Frozen (requires_grad=False), so they do not learn: {layers}, {count} of the"
-        " model's {total} parameters. Fine if you froze them on purpose (fine-tuning); else"
+        "Frozen parameters (requires_grad=False) do not learn: {count} of the model's {total},"
+        " in {layers}. Fine if you froze them on purpose (fine-tuning); else"
         " unfreeze them before building the optimizer: model.requires_grad_(True)."
     ),
     "graph.summary.no_grad": (

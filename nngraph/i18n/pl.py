@@ -252,8 +252,8 @@ MESSAGES: dict[str, str] = {
     "capture.label_note.float": (
         "nngraph: etykiety klas są liczbami zmiennoprzecinkowymi, a cross_entropy i nll_loss"
         " przyjmują indeksy klas, liczby całkowite (dtype torch.long): podaj y.long()."
-        " (Cel zmiennoprzecinkowy jest czytany jako prawdopodobieństwa klas, i to tylko"
-        " w kształcie wyjścia, [N, liczba klas].)"
+        " (Cel zmiennoprzecinkowy jest traktowany jako prawdopodobieństwa klas, a to wymaga"
+        " kształtu wyjścia, [N, liczba klas].)"
     ),
     "capture.label_note.extra_dim": (
         "nngraph: cross_entropy przyjmuje jeden indeks klasy na przykład, cel o kształcie [{n}],"
@@ -3448,6 +3448,22 @@ MESSAGES: dict[str, str] = {
         " wejścia: (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze"
         " treningowym{pixels}."
     ),
+    "graph.health.input_scale_frozen": (
+        "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
+        " odchylenie {std:.4g}). Ta warstwa jest zamrożona (requires_grad=False), więc nie robi"
+        " kroków, ale przekazuje tak duże wartości dalej, do {to_module}, pierwszej warstwy,"
+        " która się uczy: gradient wagi to jej wejście razy gradient za nią, więc to ta warstwa"
+        " dostaje ogromne gradienty i robi ogromne, niestabilne kroki. Standaryzuj wejścia:"
+        " (x - średnia) / odchylenie dla każdej cechy, liczone na zbiorze treningowym{pixels}."
+    ),
+    "graph.health.input_scale_frozen_alone": (
+        "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
+        " odchylenie {std:.4g}). Ta warstwa jest zamrożona (requires_grad=False), więc nie robi"
+        " kroków, a żadna warstwa, która się uczy, nie czyta tak dużych wartości; ale zamrożone"
+        " wagi najczęściej wyuczono na wejściach standaryzowanych (model wstępnie wytrenowany),"
+        " a na tych liczą coś innego. Standaryzuj wejścia tak, jak były standaryzowane, gdy"
+        " te wagi się uczyły{pixels}."
+    ),
     "graph.health.input_scale_small_gradient": (
         "To, co wchodzi do {where_module}, jest dalekie od standaryzacji (średnia {mean:.4g};"
         " odchylenie {std:.4g}): gradient wagi to jej wejście razy gradient za nią, więc tak"
@@ -4215,8 +4231,8 @@ MESSAGES: dict[str, str] = {
     "graph.summary.findings_in_line": "Wykryte problemy ({count}, w jednym wierszu):",
     "graph.summary.finding": "- [{kind}] {message}",
     "graph.summary.frozen": (
-        "Zamrożone (requires_grad=False), więc się nie uczą: {layers}, {count} z {total}"
-        " parametrów modelu. To w porządku, jeśli zamroziłeś je celowo (dostrajanie, ang."
+        "Zamrożone parametry (requires_grad=False) się nie uczą: {count} z {total}"
+        " parametrów modelu, w {layers}. To w porządku, jeśli zamroziłeś je celowo (dostrajanie, ang."
         " fine-tuning); jeśli nie, odmroź je przed utworzeniem optymalizatora:"
         " model.requires_grad_(True)."
     ),
