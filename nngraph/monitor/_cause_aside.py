@@ -10,7 +10,8 @@ So too for Patience's stop on a model that is not learning (sweep s47, M1): it s
 ``resume()``, as some networks sit on a plateau for a while, though the watch may have found
 already what keeps this one from learning (dead ReLU units that do not recover on their own, a
 gradient that vanishes, steps with no gradient, no ``optimizer.step()`` at all). Then that
-cause goes in front, and the sentences that suggest ``resume()`` are left out.
+cause goes in front, and the sentences that suggest ``resume()`` or checking the loop are left
+out (the watch's own message says what to check).
 
     >>> from nngraph.monitor import Event
     >>> watch = Event(step=3, epoch=1, detector="GradientWatch", kind="gradient",
@@ -80,6 +81,12 @@ _CAUSE_OF = {mid: cause for cause, ids in _KEEPS_FROM_LEARNING.items() for mid i
 
 #: a sentence of a message: it ends at a full stop followed by a capital letter
 _SENTENCES = re.compile(r"(?<=\.)\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+
+
+#: the sentences of a not-learning stop that the watch's cause replaces: "call resume()", and
+#: "check the learning rate, that zero_grad(), backward() and step() run in that order" (which
+#: may contradict the watch's own words, sweep s47 M1: "neither the order ... is the cause")
+_SUPERSEDED = re.compile(r"resume\(\)|backward\(\)")
 
 
 def _not_learning(event: Event) -> bool:
@@ -154,7 +161,7 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     at = "at_epoch" if found.unit == "epoch" else "at_step"
     when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
     cause = message("monitor.aside.cause." + _CAUSE_OF[found.message_id])
-    kept = [part for part in _SENTENCES.split(event.message) if "resume()" not in part]
+    kept = [part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)]
     said = message(
         "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
     )
