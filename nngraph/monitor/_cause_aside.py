@@ -79,6 +79,11 @@ _KEEPS_FROM_LEARNING = {
 }  # fmt: skip
 _CAUSE_OF = {mid: cause for cause, ids in _KEEPS_FROM_LEARNING.items() for mid in ids}
 
+#: A weight decay above this is named by the weight-decay aside: 1e-4 to 1e-2 is usual, and at
+#: those a learning rate that a schedule raises is the likelier cause of a steady rise (review
+#: s47, M2: "try 1e-4" beside "try it 10 to 100 times smaller" for weight_decay=1).
+STRONG_DECAY = 1e-2
+
 #: a sentence of a message: it ends at a full stop followed by a capital letter
 _SENTENCES = re.compile(r"(?<=\.)\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
 
@@ -139,7 +144,7 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
         ...              message="Not learning. If the loop is right, call resume().")
         >>> print(watch_cause_first(stop, [dead]).message)  # doctest: +NORMALIZE_WHITESPACE
         Before you call resume() or change the learning rate: GradientWatch found at epoch 3
-        a layer that gets no gradient at all, so its weights never change. More epochs help
+        that a layer gets no gradient at all, so its weights never change. More epochs help
         little while that lasts: fix it first (the watch's message says how). What the curves
         show: Not learning.
     """
@@ -185,7 +190,8 @@ def weight_decay_aside(event: Event, monitor: Any) -> Event:
     """``event`` with the weight decay of the optimizer watched for ``monitor`` (see
     :func:`watch_optimizer`) after its message, where it reads a training loss that rose
     steadily (its words end with ``monitor.trend.rose_steadily``: a weight decay too strong
-    pulls it up smoothly) and that weight decay is above 0; ``event`` itself otherwise.
+    pulls it up smoothly) and that weight decay is above :data:`STRONG_DECAY`; ``event`` itself
+    otherwise.
 
         >>> import torch
         >>> class Run:  # a monitor's stand-in
@@ -206,7 +212,7 @@ def weight_decay_aside(event: Event, monitor: Any) -> Event:
         if (optimizer := ref()) is not None
         for group in getattr(optimizer, "param_groups", ())
     ]
-    if not decays or max(decays) <= 0:
+    if not decays or max(decays) <= STRONG_DECAY:  # usual: then a schedule is likelier
         return event
     said = message("monitor.aside.weight_decay", value=numeral(f"{max(decays):g}"))
     return dataclasses.replace(event, message=f"{event.message} {said}")

@@ -1,13 +1,16 @@
-"""The asides of the monitor's readings put together (sweep s47 review: H1, M1, M8, M9): the
+"""The asides of the monitor's readings put together (sweep s47 review: H1, M1, M2, M8, M9): the
 labels aside (nngraph/monitor/_chance_aside.py) and the watch's cause
 (nngraph/monitor/_cause_aside.py) on the same run, and Patience's overfitting reading at chance
 level. Curves are made up (the shape of the review's runs), so no training is needed."""
 
 from __future__ import annotations
 
+import pytest
+import torch
+
 from nngraph import i18n
 from nngraph.monitor import Event, Monitor
-from nngraph.monitor._cause_aside import watch_cause_first
+from nngraph.monitor._cause_aside import watch_cause_first, watch_optimizer, weight_decay_aside
 from nngraph.monitor._never_improved import guessed_labels
 from nngraph.monitor.detectors import GL, Patience
 
@@ -98,3 +101,24 @@ def test_a_first_value_above_chance_does_not_count_as_learning() -> None:
         mon.log(epoch, loss=loss, val_loss=v)
     gl = [e for e in mon.events if e.detector.startswith("GL")]
     assert gl and all(e.message.startswith("This may not be overfitting.") for e in gl), gl
+
+
+@pytest.mark.parametrize(("decay", "named"), [(1.0, True), (0.3, True), (1e-4, False), (0.0, False)])
+def test_the_weight_decay_aside_gives_one_figure_and_only_for_a_strong_decay(
+    decay: float, named: bool
+) -> None:
+    """M2 (s45): "try 1e-4, or 0" then "weight_decay=1: try it 10 to 100 times smaller", two
+    figures; and an optimizer at 1e-4 would have been told to go 10 to 100 times lower."""
+
+    class Run:  # a monitor's stand-in
+        pass
+
+    run = Run()
+    opt = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1, weight_decay=decay)
+    watch_optimizer(run, opt)
+    text = f"{i18n.message('monitor.trend.rose_steadily')}"
+    event = Event(step=22, epoch=22, detector="Patience(20)", kind="plateau",
+                  message_id="patience.barely_improved", message=text)  # fmt: skip
+    said = weight_decay_aside(event, run).message
+    assert ("weight_decay=" in said) is named, said
+    assert "times smaller" not in said
