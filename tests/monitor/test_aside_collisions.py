@@ -103,7 +103,9 @@ def test_a_first_value_above_chance_does_not_count_as_learning() -> None:
     assert gl and all(e.message.startswith("This may not be overfitting.") for e in gl), gl
 
 
-@pytest.mark.parametrize(("decay", "named"), [(1.0, True), (0.3, True), (1e-4, False), (0.0, False)])
+@pytest.mark.parametrize(
+    ("decay", "named"), [(1.0, True), (0.3, True), (1e-4, False), (0.0, False)]
+)
 def test_the_weight_decay_aside_gives_one_figure_and_only_for_a_strong_decay(
     decay: float, named: bool
 ) -> None:
