@@ -1602,8 +1602,8 @@ MESSAGES: dict[str, str] = {
     # gradients are not reset (nngraph/monitor/_cause_aside.py)
     # after a reading of a training loss that rose steadily, where the watched optimizer decays
     "monitor.aside.weight_decay": (
-        "The optimizer that GradientWatch watches has weight_decay={value}: try it 10 to 100"
-        " times smaller."
+        "The optimizer that GradientWatch watches has weight_decay={value}, far above the usual"
+        " 1e-4 to 1e-2."
     ),
     "monitor.aside.not_reset_first": (
         "Before you change the learning rate: GradientWatch found {when} that the gradients are"
@@ -1620,16 +1620,16 @@ MESSAGES: dict[str, str] = {
         " says how). What the curves show: {message}"
     ),
     "monitor.aside.cause.no_gradient": (
-        "a layer that gets no gradient at all, so its weights never change"
+        "that a layer gets no gradient at all, so its weights never change"
     ),
     "monitor.aside.cause.vanishing": (
         "that the gradient vanishes before it reaches the first layers, so they hardly learn"
     ),
     "monitor.aside.cause.empty_steps": (
-        "optimizer steps that find no gradient to apply, so the weights never change"
+        "that optimizer.step() runs with no gradient to apply, so the weights never change"
     ),
     "monitor.aside.cause.flat_loss": (
-        "a loss that does not change with the weights, so there is nothing to learn from"
+        "that the loss does not change with the weights, so there is nothing to learn from"
     ),
     "monitor.aside.cause.never_stepped": (
         "that optimizer.step() never runs, so the weights never change"

@@ -1569,11 +1569,11 @@ MESSAGES: dict[str, str] = {
     ),
     # why a training loss climbs smoothly (Patience's and GL's rose_steadily readings)
     "monitor.trend.rose_steadily": (
-        "Stratę podnoszoną równo w górę powoduje coś, co przy każdym kroku ciągnie wagi: zwykle"
-        " zbyt silny rozkład wag (kara L2, weight_decay optymalizatora), który zmniejsza każdą"
-        " wagę w stronę 0, aż model może już tylko zgadywać, albo współczynnik uczenia, który"
-        " podnosi harmonogram. Zmniejsz weight_decay (spróbuj 1e-4 albo 0), zanim zmienisz"
-        " współczynnik uczenia."
+        "Równy wzrost straty bierze się z czegoś, co przy każdym kroku ciągnie wagi: zwykle ze"
+        " zbyt silnej regularyzacji L2 (weight_decay optymalizatora), która zmniejsza każdą"
+        " wagę w stronę 0, aż model może już tylko zgadywać, albo ze współczynnika uczenia"
+        " podnoszonego przez harmonogram. Zmniejsz weight_decay (spróbuj 1e-4 albo 0), zanim"
+        " zmienisz współczynnik uczenia."
     ),
     "monitor.trend.level_best_above": "wyższa niż {metric} w najlepszej epoce",
     "monitor.trend.level_best_barely_below": (
@@ -1689,8 +1689,8 @@ MESSAGES: dict[str, str] = {
     # gradienty nie są zerowane (nngraph/monitor/_cause_aside.py)
     # after a reading of a training loss that rose steadily, where the watched optimizer decays
     "monitor.aside.weight_decay": (
-        "Optymalizator obserwowany przez GradientWatch ma weight_decay={value}: spróbuj"
-        " wartości 10 do 100 razy mniejszej."
+        "Optymalizator obserwowany przez GradientWatch ma weight_decay={value}, dużo więcej niż"
+        " zwykłe 1e-4 do 1e-2."
     ),
     "monitor.aside.not_reset_first": (
         "Zanim zmienisz współczynnik uczenia: GradientWatch zauważył {when}, że gradienty nie są"
@@ -1703,27 +1703,26 @@ MESSAGES: dict[str, str] = {
     # zauważył, co mu to uniemożliwia (nngraph/monitor/_cause_aside.py)
     "monitor.aside.watch_cause_first": (
         "Zanim wywołasz resume() albo zmienisz współczynnik uczenia: GradientWatch zauważył"
-        " {when} {cause}. Dopóki tak jest, więcej epok niewiele pomoże: najpierw to napraw (jak,"
-        " mówi komunikat GradientWatch). Co pokazują krzywe: {message}"
+        " {when}, że {cause}. Dopóki tak jest, więcej epok niewiele pomoże: najpierw to napraw"
+        " (komunikat GradientWatch mówi, jak). Co pokazują krzywe: {message}"
     ),
     "monitor.aside.cause.no_gradient": (
-        "warstwę, do której nie dociera żaden gradient, więc jej wagi się nie zmieniają"
+        "do jednej z warstw nie dociera żaden gradient, więc jej wagi się nie zmieniają"
     ),
     "monitor.aside.cause.vanishing": (
-        "zanikający gradient, który ledwo dociera do pierwszych warstw, więc prawie się one nie"
-        " uczą"
+        "gradient zanika, zanim dotrze do pierwszych warstw, więc prawie się one nie uczą"
     ),
     "monitor.aside.cause.empty_steps": (
-        "kroki optymalizatora, które nie mają żadnego gradientu, więc wagi się nie zmieniają"
+        "optimizer.step() działa bez żadnego gradientu, więc wagi się nie zmieniają"
     ),
     "monitor.aside.cause.flat_loss": (
-        "stratę, która nie zmienia się wraz z wagami, więc nie ma się z czego uczyć"
+        "strata nie zmienia się wraz z wagami, więc nie ma się z czego uczyć"
     ),
     "monitor.aside.cause.never_stepped": (
-        "brak wywołań optimizer.step(), więc wagi się nie zmieniają"
+        "optimizer.step() nie jest wywoływany, więc wagi się nie zmieniają"
     ),
     "monitor.aside.cause.not_reset": (
-        "gradienty niezerowane między krokami (brak optimizer.zero_grad())"
+        "gradienty nie są zerowane między krokami (brak optimizer.zero_grad())"
     ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "

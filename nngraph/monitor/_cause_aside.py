@@ -10,7 +10,8 @@ So too for Patience's stop on a model that is not learning (sweep s47, M1): it s
 ``resume()``, as some networks sit on a plateau for a while, though the watch may have found
 already what keeps this one from learning (dead ReLU units that do not recover on their own, a
 gradient that vanishes, steps with no gradient, no ``optimizer.step()`` at all). Then that
-cause goes in front, and the sentences that suggest ``resume()`` are left out.
+cause goes in front, and the sentences that suggest ``resume()`` or checking the loop are left
+out (the watch's own message says what to check).
 
     >>> from nngraph.monitor import Event
     >>> watch = Event(step=3, epoch=1, detector="GradientWatch", kind="gradient",
@@ -78,8 +79,19 @@ _KEEPS_FROM_LEARNING = {
 }  # fmt: skip
 _CAUSE_OF = {mid: cause for cause, ids in _KEEPS_FROM_LEARNING.items() for mid in ids}
 
+#: A weight decay above this is named by the weight-decay aside: 1e-4 to 1e-2 is usual, and at
+#: those a learning rate that a schedule raises is the likelier cause of a steady rise (review
+#: s47, M2: "try 1e-4" beside "try it 10 to 100 times smaller" for weight_decay=1).
+STRONG_DECAY = 1e-2
+
 #: a sentence of a message: it ends at a full stop followed by a capital letter
 _SENTENCES = re.compile(r"(?<=\.)\s+(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
+
+
+#: the sentences of a not-learning stop that the watch's cause replaces: "call resume()", and
+#: "check the learning rate, that zero_grad(), backward() and step() run in that order" (which
+#: may contradict the watch's own words, sweep s47 M1: "neither the order ... is the cause")
+_SUPERSEDED = re.compile(r"resume\(\)|backward\(\)")
 
 
 def _not_learning(event: Event) -> bool:
@@ -132,7 +144,7 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
         ...              message="Not learning. If the loop is right, call resume().")
         >>> print(watch_cause_first(stop, [dead]).message)  # doctest: +NORMALIZE_WHITESPACE
         Before you call resume() or change the learning rate: GradientWatch found at epoch 3
-        a layer that gets no gradient at all, so its weights never change. More epochs help
+        that a layer gets no gradient at all, so its weights never change. More epochs help
         little while that lasts: fix it first (the watch's message says how). What the curves
         show: Not learning.
     """
@@ -154,7 +166,7 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     at = "at_epoch" if found.unit == "epoch" else "at_step"
     when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
     cause = message("monitor.aside.cause." + _CAUSE_OF[found.message_id])
-    kept = [part for part in _SENTENCES.split(event.message) if "resume()" not in part]
+    kept = [part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)]
     said = message(
         "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
     )
@@ -178,7 +190,8 @@ def weight_decay_aside(event: Event, monitor: Any) -> Event:
     """``event`` with the weight decay of the optimizer watched for ``monitor`` (see
     :func:`watch_optimizer`) after its message, where it reads a training loss that rose
     steadily (its words end with ``monitor.trend.rose_steadily``: a weight decay too strong
-    pulls it up smoothly) and that weight decay is above 0; ``event`` itself otherwise.
+    pulls it up smoothly) and that weight decay is above :data:`STRONG_DECAY`; ``event`` itself
+    otherwise.
 
         >>> import torch
         >>> class Run:  # a monitor's stand-in
@@ -199,7 +212,7 @@ def weight_decay_aside(event: Event, monitor: Any) -> Event:
         if (optimizer := ref()) is not None
         for group in getattr(optimizer, "param_groups", ())
     ]
-    if not decays or max(decays) <= 0:
+    if not decays or max(decays) <= STRONG_DECAY:  # usual: then a schedule is likelier
         return event
     said = message("monitor.aside.weight_decay", value=numeral(f"{max(decays):g}"))
     return dataclasses.replace(event, message=f"{event.message} {said}")

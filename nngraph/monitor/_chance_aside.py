@@ -45,7 +45,7 @@ _READINGS = frozenset(
     {
         "gl.overfit", "gl.flat", "gl.far_below", "gl.neutral", "gl.plain", "pq.fire",
         "pq.neutral", "up.fire", "up.neutral", "patience.fire", "patience.fire_delta",
-        "patience.fire_relative", "patience.memorising",
+        "patience.fire_relative", "patience.memorising", "patience.overfitting",
     }
 )  # fmt: skip
 

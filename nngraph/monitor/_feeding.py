@@ -198,10 +198,13 @@ class DetectorFeeding:
             if det.events and det.events[-1] is event:
                 said = labels_first(det, event, self.series)  # at chance: no accuracy aside
                 aside = None if said is not None else accuracy_aside(det, event, self.series)
-                said = said or event
+                labelled, said = said is not None, said or event
                 if aside is not None:
                     said = dataclasses.replace(event, message=f"{event.message} {aside}")
-                said = not_reset_first(said, self._events)
+                # labels that do not match come first and alone: the model does learn its
+                # training labels, so a watch cause is not why it does not learn (s47, M8)
+                if not labelled:
+                    said = not_reset_first(said, self._events)
                 said = weight_decay_aside(said, self)
                 det.events[-1] = said
                 return said

@@ -291,9 +291,12 @@ def guessed_labels(
     if not (is_validation(metric) and may_be_entropy(metric) and math.isfinite(train_now)):
         return None
     k = chance_classes(best) or _just_above_chance(best)
-    if k is None or not best >= (1 - LEARNED) * first:
+    if k is None:
         return None
     ln = math.log(k)
+    # falling only as far as chance is not learning (sweep s47, M9: first 7.5% above ln 3)
+    if not best >= (1 - LEARNED) * min(first, ln):
+        return None
     if not abs(train_first - ln) <= STARTED * ln:
         return None
     return k if train_now < (1 - RISE) * min(best, ln) else None

@@ -29,7 +29,13 @@ from nngraph.monitor._names import (
     resolve_mode,
     train_twins,
 )
-from nngraph.monitor._never_improved import Seen, reading, says_not_finite, says_not_learning
+from nngraph.monitor._never_improved import (
+    Seen,
+    guessed_labels,
+    reading,
+    says_not_finite,
+    says_not_learning,
+)
 from nngraph.monitor._no_better import (
     LONGER,
     memorising,
@@ -340,7 +346,13 @@ class Patience(Detector):
             )
             or no_better(latest, self.patience, higher=higher, delta=delta)
             # after the slow trend: a long line still improving outweighs a short rise
-            or overfitting(self._seen(value), self._latest, self._trained, self._best_shown)
+            # not at chance level with labels that may not match (sweep s47, H1): the labels
+            # aside (``labels_first``) goes in front of the plain reading instead
+            or (
+                None
+                if self._labels_guessed()
+                else overfitting(self._seen(value), self._latest, self._trained, self._best_shown)
+            )
             or recovering(
                 latest,
                 self._trained,
@@ -365,6 +377,16 @@ class Patience(Detector):
             "train": nice_name(self._seen_name) if self._seen_name else "",
             **larger_patience(LONGER * self.patience, self._args()[1:], self.mode, self.metric),
         }
+
+    def _labels_guessed(self) -> bool:
+        """Whether the validation loss never beat chance while the training loss fell (see
+        :func:`~nngraph.monitor._never_improved.guessed_labels`): then "overfitting" and "keep
+        the best weights" would mislead."""
+        if self.mode != "min" or not self._seen_name:
+            return False
+        first, best = self._first, self.best
+        train = (self._seen_now, self._seen_first)
+        return guessed_labels(self.metric, best, first, *train) is not None
 
     def _never_improved(self, value: float, fields: dict[str, Any]) -> Check:
         """The text for a metric that never improved (by more than ``min_delta``) on its first

@@ -51,7 +51,7 @@ def test_a_not_learning_stop_names_the_watch_finding_and_drops_resume() -> None:
     stop = mon.stop_event
     assert watch and stop is not None and stop.message_id.startswith("patience.")
     text = stop.message
-    at = f"GradientWatch found at epoch {watch[0].epoch} a layer that gets no gradient at all"
+    at = f"GradientWatch found at epoch {watch[0].epoch} that a layer gets no gradient at all"
     assert text.startswith("Before you call resume() or change the learning rate: " + at)
     assert "What the curves show: validation loss" in text
     assert text.count("resume()") == 1  # only in front: no sentence suggests it
@@ -72,7 +72,7 @@ def test_in_polish() -> None:
     assert mon.stop_event is not None
     text = mon.stop_event.message
     assert text.startswith("Zanim wywołasz resume() albo zmienisz współczynnik uczenia:")
-    assert "warstwę, do której nie dociera żaden gradient" in text
+    assert ", że do jednej z warstw nie dociera żaden gradient" in text
 
 
 def test_a_healthy_run_is_not_touched() -> None:
