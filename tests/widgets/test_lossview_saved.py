@@ -92,7 +92,9 @@ def test_the_html_picture_keeps_the_latest_events() -> None:
     assert len(mon.events) == 6
     lines = caption(view).splitlines()
     assert lines[1:3] == ["6 events:", "  … 1 event before these"]
-    assert [line.split(":")[0] for line in lines[3:]] == [f"  epoch {e}" for e in (6, 8, 10, 12, 14)]
+    assert [line.split(":")[0] for line in lines[3:]] == [
+        f"  epoch {e}" for e in (6, 8, 10, 12, 14)
+    ]
     assert len(lines) == 3 + CAPTION_EVENTS
 
 
