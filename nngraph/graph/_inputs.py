@@ -64,15 +64,19 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
         value = g._node[source]["value"]
         raw = pixels(g._node[source])  # "divide by 255" only where that fits
         if g._node[weight].get("requires_grad") is False:
-            return [_frozen_finding(g, weight, weights, source, types, raw, position)]
-        small = _small_gradient(g, weight, weights)
-        # "huge gradients" is no word for a layer the gradient barely reaches (behind a
-        # vanishing sigmoid trunk): its gradient is only as many times larger as the data is
-        extra = {} if small is None else {"rms": small, "times": times_text(_rms(g._node[source]))}
+            key, extra = _frozen_words(g, weight, weights, types, position)
+        else:
+            small = _small_gradient(g, weight, weights)
+            # "huge gradients" is no word for a layer the gradient barely reaches (behind a
+            # vanishing sigmoid trunk): its gradient is only as many times larger as the data is
+            key = "input_scale" if small is None else "input_scale_small_gradient"
+            extra = (
+                {} if small is None else {"rms": small, "times": times_text(_rms(g._node[source]))}
+            )
         return [
             finding(
                 "exploding",
-                "input_scale" if small is None else "input_scale_small_gradient",
+                key,
                 "forward",
                 source,
                 owner_module(g._node[weight]),
@@ -86,42 +90,27 @@ def large_inputs(g: Graph, order: list[Any], types: dict[str, str | None]) -> li
     return []
 
 
-def _frozen_finding(
+def _frozen_words(
     g: Graph,
     weight: Any,
     weights: list[Any],
-    source: Any,
     types: dict[str, str | None],
-    raw: bool,
     position: dict[Any, int],
-) -> dict[str, Any]:
-    """The data-scale finding where the layer reading the data is frozen: it takes no steps,
-    so the huge gradients are those of the first layer that learns and reads what it passes
-    on (see `inflated`; sweep s47 M4 said "this layer takes huge steps" of a frozen one);
-    where none does (a norm on the way), only that a frozen layer's weights were likely
-    learned on standardised data."""
+) -> tuple[str, dict[str, Any]]:
+    """The message key and extra words of the data-scale finding where the layer reading the
+    data is frozen: it takes no steps, so the huge gradients are those of the first layer that
+    learns and reads what it passes on (see `inflated`; sweep s47 M4 said "this layer takes
+    huge steps" of a frozen one); where none does (a norm on the way), only that a frozen
+    layer's weights were likely learned on standardised data."""
     after = [
         w
         for w in inflated(g, weights)
         if g._node[w].get("requires_grad") is not False and w != weight
     ]
-    words = {}
-    if after:
-        first = min(after, key=lambda w: min(map(position.__getitem__, g._succ[w]), default=0))
-        words["to_module"] = weight_of(g._node[first], types)
-    value = g._node[source]["value"]
-    return finding(
-        "exploding",
-        "input_scale_frozen" if after else "input_scale_frozen_alone",
-        "forward",
-        source,
-        owner_module(g._node[weight]),
-        mean=value["mean"],
-        std=value["std"],
-        where_module=weight_of(g._node[weight], types),
-        pixels=message("graph.health.input_scale_pixels") if raw else "",
-        **words,
-    )
+    if not after:
+        return "input_scale_frozen_alone", {}
+    first = min(after, key=lambda w: min(map(position.__getitem__, g._succ[w]), default=0))
+    return "input_scale_frozen", {"to_module": weight_of(g._node[first], types)}
 
 
 def pixels(data: dict[str, Any]) -> bool:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import weakref
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from nngraph.i18n import message, numeral
@@ -111,21 +111,10 @@ def not_reset_first(event: Event, earlier: Iterable[Event]) -> Event:
     blames_steps = event.kind == "divergence" or event.message_id.startswith("divergence.")
     if not blames_steps and event.message_id.rsplit(".", 1)[-1] not in _BLAMES_STEPS:
         return event
-    found = next(
-        (
-            seen
-            for seen in earlier
-            if seen.detector == "GradientWatch"
-            and seen.message_id == "grad.not_reset"
-            and seen.unit == event.unit
-            and seen.epoch <= event.epoch
-        ),
-        None,
-    )
+    found = _watch_found(event, earlier, {"grad.not_reset"})
     if found is None:
         return event
-    at = "at_epoch" if found.unit == "epoch" else "at_step"
-    when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
+    _, when = found
     said = message("monitor.aside.not_reset_first", when=when, message=event.message)
     return dataclasses.replace(event, message=said)
 
@@ -150,22 +139,11 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     """
     if not _not_learning(event):
         return event
-    found = next(
-        (
-            seen
-            for seen in earlier
-            if seen.detector == "GradientWatch"
-            and seen.message_id in _CAUSE_OF
-            and seen.unit == event.unit
-            and seen.epoch <= event.epoch
-        ),
-        None,
-    )
+    found = _watch_found(event, earlier, _CAUSE_OF.keys())
     if found is None:
         return event
-    at = "at_epoch" if found.unit == "epoch" else "at_step"
-    when = message("monitor.divergence." + at, epoch=found.epoch, step=found.epoch)
-    cause = message("monitor.aside.cause." + _CAUSE_OF[found.message_id])
+    seen, when = found
+    cause = message("monitor.aside.cause." + _CAUSE_OF[seen.message_id])
     kept = [part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)]
     said = message(
         "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
@@ -216,3 +194,20 @@ def weight_decay_aside(event: Event, monitor: Any) -> Event:
         return event
     said = message("monitor.aside.weight_decay", value=numeral(f"{max(decays):g}"))
     return dataclasses.replace(event, message=f"{event.message} {said}")
+
+
+def _watch_found(
+    event: Event, earlier: Iterable[Event], ids: Collection[str]
+) -> tuple[Event, str] | None:
+    """The first GradientWatch event in ``earlier`` with one of the message ``ids``, counted
+    in ``event``'s unit and no later than it, and when it came in words; None if none."""
+    for seen in earlier:
+        if (
+            seen.detector == "GradientWatch"
+            and seen.message_id in ids
+            and seen.unit == event.unit
+            and seen.epoch <= event.epoch
+        ):
+            at = "at_epoch" if seen.unit == "epoch" else "at_step"
+            return seen, message("monitor.divergence." + at, epoch=seen.epoch, step=seen.epoch)
+    return None

@@ -61,16 +61,22 @@ def test_the_note_stands_under_the_findings_too() -> None:
     assert lines[0].startswith("- [no activation]") and lines[-1].startswith("Frozen")
 
 
+def _scale_findings_of_raw_data_into_frozen(*between: nn.Module) -> list[str]:
+    """The data-scale findings of raw 0..255 data into a frozen Linear(64, 64), then
+    ``between``, then a Linear(64, 10) that learns."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 64), *between, nn.Linear(64, 10))
+    model[0].requires_grad_(False)
+    x = torch.randint(0, 256, (64, 64)).float()
+    g = ng.trace(model, x, loss=lambda out: out.pow(2).mean())
+    return [f["message"] for f in g.health() if "standardised" in f["message"]]
+
+
 def test_raw_data_into_a_frozen_layer_names_the_first_layer_that_learns() -> None:
     """Sweep s47 review M4: raw 0..255 pixels into a frozen first layer got "this layer gets
     huge gradients and takes huge, unstable steps" of module 0, beside the note that module 0
     is frozen. It takes no steps: module 2, which reads what it passes on, gets them."""
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
-    model[0].requires_grad_(False)
-    x = torch.randint(0, 256, (64, 64)).float()
-    g = ng.trace(model, x, loss=lambda out: out.pow(2).mean())
-    scale = [f["message"] for f in g.health() if "standardised" in f["message"]]
+    scale = _scale_findings_of_raw_data_into_frozen(nn.ReLU())
     assert len(scale) == 1 and "this layer gets huge gradients" not in scale[0]
     assert "That layer is frozen (requires_grad=False), so it takes no steps" in scale[0]
     assert "on to module 2 (Linear), the first layer that learns" in scale[0]
@@ -79,11 +85,6 @@ def test_raw_data_into_a_frozen_layer_names_the_first_layer_that_learns() -> Non
 
 
 def test_raw_data_into_a_frozen_layer_normalised_after_it_says_no_huge_gradients() -> None:
-    torch.manual_seed(0)
-    model = nn.Sequential(nn.Linear(64, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 10))
-    model[0].requires_grad_(False)
-    x = torch.randint(0, 256, (64, 64)).float()
-    g = ng.trace(model, x, loss=lambda out: out.pow(2).mean())
-    scale = [f["message"] for f in g.health() if "standardised" in f["message"]]
+    scale = _scale_findings_of_raw_data_into_frozen(nn.BatchNorm1d(64), nn.ReLU())
     assert len(scale) == 1 and "huge gradients" not in scale[0]
     assert "no layer that learns reads values this large" in scale[0]

@@ -4,8 +4,6 @@ nngraph/monitor/_never_improved.py). Honest overfitting and healthy runs hear wh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 import torch.nn.functional as F
@@ -18,13 +16,7 @@ from nngraph.monitor.detectors import Patience
 LABELS = "labels do not match the inputs"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread() -> Iterator[None]:
-    """Tiny models train faster on one thread (and no slower on a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _run(
