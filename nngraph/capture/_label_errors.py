@@ -1,9 +1,10 @@
 """Notes under PyTorch's errors for the label mistakes of a classification loss, which `trace()`
-meets when it calls `loss=`: float class labels into `cross_entropy`, labels of shape `[N, 1]`,
-one output unit for cross-entropy, labels out of range, and a binary cross-entropy given whole
-numbers or a target of another shape. PyTorch's own texts ("Target 1 is out of bounds.") name
-no cause; the note says what is wrong and the fix. The error keeps its type and its message:
-the note goes under it (Python 3.11's `add_note`, shown by Python and IPython).
+meets when it calls `loss=` and `record()` when the loss runs inside its block: float class
+labels into `cross_entropy`, labels of shape `[N, 1]`, one output unit for cross-entropy, labels
+out of range, and a binary cross-entropy given whole numbers or a target of another shape.
+PyTorch's own texts ("Target 1 is out of bounds.") name no cause; the note says what is wrong
+and the fix. The error keeps its type and its message: the note goes under it (Python 3.11's
+`add_note`, shown by Python and IPython).
 
     >>> import torch, torch.nn.functional as F
     >>> out = torch.randn(4, 3)
@@ -20,10 +21,17 @@ import re
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 from nngraph.i18n import message
 
-__all__ = ["add_label_note", "label_note"]
+__all__ = ["LABEL_LOSSES", "add_label_note", "label_note"]
+
+#: the losses whose errors `record()` reads for a label mistake (`nn.CrossEntropyLoss` and the
+#: others call these)
+LABEL_LOSSES = frozenset(
+    {F.cross_entropy, F.nll_loss, F.binary_cross_entropy, F.binary_cross_entropy_with_logits}
+)
 
 #: PyTorch's error text -> the catalog key of the note (`capture.label_note.<key>`)
 _TEXTS = (

@@ -34,6 +34,7 @@ from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidde
 from nngraph.capture._finish import finish
 from nngraph.capture._functorch import transforms_active
 from nngraph.capture._inplace import after_in_place, before_write
+from nngraph.capture._label_errors import LABEL_LOSSES, add_label_note
 from nngraph.capture._naming import mark_unused, outermost_results, results_nothing_used
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._ran import TookPart, idle_model, idle_model_text, took_part
@@ -153,6 +154,10 @@ class _Mode(TorchFunctionMode):
             recorder.running_ops += 1
             try:
                 out = func(*args, **kwargs)
+            except (RuntimeError, IndexError, ValueError) as error:
+                if func in LABEL_LOSSES and args:  # float labels, one output unit, ...
+                    add_label_note(error, args[0])
+                raise
             finally:
                 recorder.running_ops -= 1
         if building:

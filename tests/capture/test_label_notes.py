@@ -1,4 +1,4 @@
-"""The label mistakes of a classification loss under `trace()` keep PyTorch's error, type and
+"""The label mistakes of a classification loss under `trace()` and `record()` keep PyTorch's error, type and
 message, with an nngraph note under it that says the cause and the fix (sweep s47 M10: float
 labels into cross_entropy, `[N, 1]` labels, one output unit for cross-entropy and a binary
 cross-entropy given whole numbers raised PyTorch's bare error)."""
@@ -19,11 +19,18 @@ _LABELS = torch.tensor([0, 1, 2, 1, 0, 2, 1, 0])
 _BINARY = torch.tensor([0, 1, 1, 0, 1, 0, 0, 1])
 
 
-def _raised(outputs: int, loss: Callable[[torch.Tensor], torch.Tensor]) -> BaseException:
+def _raised(
+    outputs: int, loss: Callable[[torch.Tensor], torch.Tensor], how: str = "trace"
+) -> BaseException:
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, outputs))
+    x = torch.randn(8, 4)
     with pytest.raises(Exception) as caught:
-        ng.trace(model, torch.randn(8, 4), loss=loss)
+        if how == "trace":
+            ng.trace(model, x, loss=loss)
+        else:  # the student's own training step inside the block
+            with ng.record(model):
+                loss(model(x)).backward()
     return caught.value
 
 
@@ -69,10 +76,11 @@ def _note(error: BaseException) -> str:
         "bce_probabilities_long",
     ],
 )
+@pytest.mark.parametrize("how", ["trace", "record"])
 def test_a_label_mistake_keeps_torchs_error_with_a_note_under_it(
-    outputs: int, loss: Callable[[torch.Tensor], torch.Tensor], error: type, says: str
+    outputs: int, loss: Callable[[torch.Tensor], torch.Tensor], error: type, says: str, how: str
 ) -> None:
-    raised = _raised(outputs, loss)
+    raised = _raised(outputs, loss, how)
     assert type(raised) is error  # the user's exception, as PyTorch raised it
     try:
         loss(torch.randn(8, outputs))
@@ -102,3 +110,10 @@ def test_other_errors_in_the_loss_get_no_label_note() -> None:
 
     raised = _raised(3, mine)
     assert str(raised) == "my own loss failed" and _note(raised) == ""
+
+
+def test_an_error_outside_a_loss_under_record_gets_no_label_note() -> None:
+    model = nn.Linear(4, 3)
+    with pytest.raises(RuntimeError) as caught, ng.record():
+        model(torch.randn(8, 5))  # a shape mistake, not a label one
+    assert _note(caught.value) == ""
