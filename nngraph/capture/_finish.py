@@ -90,6 +90,8 @@ def finish(recorder: Recorder, namespace: Mapping[str, Any] | None = None) -> Gr
     graph.graph.setdefault("outputs", [])
     graph.graph["inputs"] = _given_inputs(recorder)
     _mark_not_stepped(recorder, graph)
+    if recorder.reset_before_step:  # read by health()
+        graph.graph["grads_reset_before_step"] = True
     unreached = _unreached(recorder, graph) if recorder.lists_unreached else None
     if unreached:
         graph.graph["unreached"] = unreached

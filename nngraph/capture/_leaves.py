@@ -204,6 +204,19 @@ class LeafGrads:
                     unreached.add(id(p))
         return unreached
 
+    def all_reset(self, optimizer: Any) -> bool:
+        """Whether every parameter of `optimizer` that a backward in the block reached has
+        its `.grad` reset to None: `zero_grad()` ran between `backward()` and `step()`, and the
+        step changes nothing. False where no backward reached any of them."""
+        nodes = self._by_variable()
+        reached = [
+            p
+            for group in getattr(optimizer, "param_groups", ())
+            for p in group.get("params", ())
+            if id(p) in nodes
+        ]
+        return bool(reached) and all(p.grad is None for p in reached)
+
     def before_update(self, written: torch.Tensor) -> None:
         """A hand-written update (`w -= lr * w.grad`, `w.data -= ...`) is about to change the
         leaf `written` is, or shares its memory with: a step of that leaf, as `before_step`

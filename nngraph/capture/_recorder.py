@@ -89,6 +89,8 @@ class Recorder:
         self.stepped: set[int] = set()
         #: those of them no backward reached before their step
         self.stepped_unreached: set[int] = set()
+        #: an optimizer stepped with every `.grad` the block's backward gave it reset to None
+        self.reset_before_step = False
         self.failed = False
         #: whether the end lists the models' unreached parameters (`trace` lists its model's)
         self.lists_unreached = True

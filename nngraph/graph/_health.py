@@ -73,7 +73,7 @@ __all__ = ["HEALTH_KINDS", "boxes_unchecked", "find", "sizes_unjudged", "store"]
 HEALTH_KINDS = (
     "vanishing", "exploding", "dead", "nan", "inf", "zeros", "constant", "accumulated",
     "no_gradient", "unregistered", "untrained_norm", "loss_input", "saturated", "not_in_optimizer",
-    "linear_stack",
+    "linear_stack", "reset_before_step",
 )  # fmt: skip
 
 
@@ -136,7 +136,7 @@ def find(g: Graph) -> list[dict[str, Any]]:
 #: Findings that explain others come first: a NaN, BatchNorm run in eval mode before any
 #: training, softmax fed to cross-entropy (a fresh MobileNet in eval mode has ~50 vanishing
 #: layers, all from its untrained BatchNorm).
-CAUSES = ("nan", "inf", "untrained_norm", "loss_input")
+CAUSES = ("nan", "inf", "untrained_norm", "loss_input", "reset_before_step")
 
 
 def causes_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

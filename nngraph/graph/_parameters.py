@@ -1,6 +1,6 @@
 """What a parameter's own values and gradient say: two layers in a row whose weights are all
-zero or all equal (see `_symmetry`), a gradient added to a stale `.grad`, a weight the backward
-never reached.
+zero or all equal (see `_symmetry`), a gradient added to a stale `.grad`, gradients reset by
+`zero_grad()` before the optimizer's step used them, a weight the backward never reached.
 
     >>> import torch, nngraph as ng
     >>> model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
@@ -82,6 +82,9 @@ def parameter_state(
                 if not any(s in passed for s in g._succ[n]):
                     cut.setdefault(key, n)
     trained = {_model_of(g, key) for key in reached}
+    if g.graph.get("grads_reset_before_step") and reached:
+        first = next(n for n in order if learnable(g.nodes[n]) and g.nodes[n].get("grad"))
+        findings.append(_reset_before_step(g, first))
     for key, n in cut.items():
         if key in reached:  # the layer learns through its other parameters
             continue
@@ -90,6 +93,14 @@ def parameter_state(
             continue  # a whole other model sits out this backward (`G(z).detach()` in D's step)
         findings.append(_no_gradient(g, n, key, module, types))
     return findings
+
+
+def _reset_before_step(g: Graph, n: Any) -> dict[str, Any]:
+    """The finding for an optimizer that stepped after `zero_grad()` had reset every gradient
+    the backward gave it: on the first parameter that got one, since it is about them all."""
+    return finding(
+        "reset_before_step", "reset_before_step", "backward", n, "", name=leaf_name(g.nodes[n])
+    )
 
 
 def _no_gradient(

@@ -3699,6 +3699,13 @@ MESSAGES: dict[str, str] = {
         " run after the optimizer's, is a new model the optimizer does not hold), or pass it all"
         " of model.parameters(); to keep it fixed on purpose, call requires_grad_(False) on it."
     ),
+    "graph.health.reset_before_step": (
+        "The optimizer's step() got no gradients: zero_grad() ran between loss.backward() and"
+        " optimizer.step() and reset every gradient the backward computed ({name}.grad and the"
+        " others were None at the step), so the step changed no weight and the model does not"
+        " learn. Reset the gradients before the backward: optimizer.zero_grad(),"
+        " loss.backward(), optimizer.step()."
+    ),
     "graph.health.loss_input_module": "Module {name}",
     "graph.health.loss_input_code": "Your code",
     # Linear layers with nothing nonlinear between them; {layers_text}: "0, 1, 2 (Linear)";
@@ -4616,6 +4623,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.zeros": "zero weights",
     "graphview.flag.kind.accumulated": "accumulated gradient",
     "graphview.flag.kind.not_in_optimizer": "not in the optimizer",
+    "graphview.flag.kind.reset_before_step": "gradients reset before the step",
     "graphview.flag.kind.constant": "equal weights",
     "graphview.flag.kind.no_gradient": "no gradient",
     "graphview.flag.kind.loss_input": "loss given the wrong input",
@@ -4633,6 +4641,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.help.zeros": "Every weight here is zero, so this layer passes no signal and cannot learn.",
     "graphview.flag.help.accumulated": "This gradient was added to an old one: .grad was not reset before backward.",
     "graphview.flag.help.not_in_optimizer": "The optimizer that stepped does not hold this weight: its step() never changes it, so it does not learn. Build the optimizer after the last change to the model.",
+    "graphview.flag.help.reset_before_step": "zero_grad() ran between backward() and step(): the step got no gradients and changed no weight. Call zero_grad() before backward().",
     "graphview.flag.where.forward": "forward",
     "graphview.flag.where.backward": "backward",
     "graphview.flag.help.vanishing": "The gradient here is tiny, so the layers before this point hardly learn.",

@@ -3869,6 +3869,13 @@ MESSAGES: dict[str, str] = {
         " model, którego optymalizator nie ma) albo przekaż mu całe model.parameters(); jeśli ma"
         " celowo zostać bez zmian, wywołaj na nim requires_grad_(False)."
     ),
+    "graph.health.reset_before_step": (
+        "step() optymalizatora nie dostał żadnych gradientów: zero_grad() wywołano między"
+        " loss.backward() a optimizer.step() i skasowało każdy gradient obliczony w propagacji"
+        " wstecznej ({name}.grad i pozostałe były None w chwili kroku), więc krok nie zmienił"
+        " żadnej wagi i model się nie uczy. Zeruj gradienty przed propagacją wsteczną:"
+        " optimizer.zero_grad(), loss.backward(), optimizer.step()."
+    ),
     "graph.health.accumulated_unregistered": (
         "{name}.grad nie zawiera samego gradientu z tego przejścia wstecz, tylko jego sumę z"
         " gradientami wszystkich wcześniejszych przejść. Jego warstwa nie jest zarejestrowana w"
@@ -4819,6 +4826,7 @@ MESSAGES: dict[str, str] = {
     "graphview.flag.kind.zeros": "zerowe wagi",
     "graphview.flag.kind.accumulated": "nagromadzony gradient",
     "graphview.flag.kind.not_in_optimizer": "poza optymalizatorem",
+    "graphview.flag.kind.reset_before_step": "gradienty skasowane przed krokiem",
     "graphview.flag.kind.constant": "równe wagi",
     "graphview.flag.kind.no_gradient": "brak gradientu",
     "graphview.flag.kind.loss_input": "strata dostaje złe wejście",
@@ -4838,6 +4846,7 @@ MESSAGES: dict[str, str] = {
         "Ten gradient został dodany do starego: .grad nie został wyzerowany przed backward."
     ),
     "graphview.flag.help.not_in_optimizer": "Optymalizator, który wykonał krok, nie ma tej wagi: jego step() nigdy jej nie zmienia, więc się nie uczy. Zbuduj optymalizator po ostatniej zmianie modelu.",
+    "graphview.flag.help.reset_before_step": "zero_grad() wywołano między backward() a step(): krok nie dostał gradientów i nie zmienił żadnej wagi. Wywołuj zero_grad() przed backward().",
     "graphview.flag.where.forward": "w przód",
     "graphview.flag.where.backward": "wstecz",
     "graphview.flag.help.vanishing": "Gradient jest tu bardzo mały, więc warstwy przed tym miejscem prawie się nie uczą.",
