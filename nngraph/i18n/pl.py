@@ -1190,7 +1190,7 @@ MESSAGES: dict[str, str] = {
     # (nngraph/monitor/_negative_loss.py): _maybe dla nazwy, która może być inną stratą
     "monitor.warn.negative_loss": (
         "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
-        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}), a entropia krzyżowa"
+        " wyhamowując ({start:.4g} {epochs} temu, teraz {now:.4g}), a entropia krzyżowa"
         " nigdy nie jest ujemna, więc ta strata nie dostaje tego, czego oczekuje. Najczęściej to"
         " nn.NLLLoss (F.nll_loss) na surowych wynikach (logitach): oczekuje ona logarytmów"
         " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
@@ -1201,7 +1201,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.negative_loss_maybe": (
         "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
-        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}). Jeśli to strata"
+        " wyhamowując ({start:.4g} {epochs} temu, teraz {now:.4g}). Jeśli to strata"
         " klasyfikacji (nn.NLLLoss, F.nll_loss albo entropia krzyżowa), nigdy nie jest ujemna:"
         " najpewniej nn.NLLLoss dostaje surowe wyniki (logity). Oczekuje ona logarytmów"
         " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
@@ -1514,14 +1514,17 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.epoch.one": "{n} epokę",
     "monitor.unit.epoch.few": "{n} epoki",
     "monitor.unit.epoch.many": "{n} epok",
+    "monitor.unit.epoch.other": "{n} epoki",
     # odcinek w obrębie jednego numeru epoki (dwie walidacje z tym samym epoch=): w pomiarach
     "monitor.unit.evaluation.one": "{n} pomiar",
     "monitor.unit.evaluation.few": "{n} pomiary",
     "monitor.unit.evaluation.many": "{n} pomiarów",
+    "monitor.unit.evaluation.other": "{n} pomiaru",
     # odcinek, gdy punkty są numerowane partiami treningowymi (Lightning, dane bez końca)
     "monitor.unit.batch.one": "{n} partię",
     "monitor.unit.batch.few": "{n} partie",
     "monitor.unit.batch.many": "{n} partii",
+    "monitor.unit.batch.other": "{n} partii",
     # skąd pochodzą ostatnie wartości treningowe, po "w" (monitor.trend.*)
     "monitor.unit.last_epochs.one": "ostatniej epoce",
     "monitor.unit.last_epochs.few": "ostatnich {n} epokach",
@@ -2800,7 +2803,7 @@ MESSAGES: dict[str, str] = {
         "krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
     "monitor.grad.never_stepped": (
-        "Zapisano już {epochs} epoki, a optimizer.step() nie wykonano ani razu, choć "
+        "Zapisano już {epochs}, a optimizer.step() nie wykonano ani razu, choć "
         "po loss.backward() model ma gradienty: wagi się nie zmieniają, więc strata stoi "
         "tam, gdzie zaczęła. Wywołuj optimizer.step() po loss.backward() w każdym kroku "
         "uczenia."
@@ -2991,15 +2994,19 @@ MESSAGES: dict[str, str] = {
     "monitor.count.epoch.one": "{n} epoka",
     "monitor.count.epoch.few": "{n} epoki",
     "monitor.count.epoch.many": "{n} epok",
+    "monitor.count.epoch.other": "{n} epoki",
     "monitor.count.event.one": "{n} zdarzenie",
     "monitor.count.event.few": "{n} zdarzenia",
     "monitor.count.event.many": "{n} zdarzeń",
+    "monitor.count.event.other": "{n} zdarzenia",
     "monitor.count.layer.one": "{n} warstwa",
     "monitor.count.layer.few": "{n} warstwy",
     "monitor.count.layer.many": "{n} warstw",
+    "monitor.count.layer.other": "{n} warstwy",
     "monitor.count.step.one": "{n} krok",
     "monitor.count.step.few": "{n} kroki",
     "monitor.count.step.many": "{n} kroków",
+    "monitor.count.step.other": "{n} kroku",
     "monitor.repr.best": "; najlepszy wynik {metric}: {value:.4g}",
     # monitor: przywracanie najlepszych wag
     "monitor.weights.mismatch": (
