@@ -317,7 +317,7 @@ MESSAGES: dict[str, str] = {
         " wartości (model zbudowany pod torch.device('meta') albo po model.to('meta')), więc nie"
         " da się nic obliczyć z {where}, które jest na {device}. Najpierw daj wagom pamięć i"
         " wartości: model.to_empty(device='{device}'), a potem je wczytaj"
-        " (model.load_state_dict(...)) albo zainicjalizuj; możesz też zbudować model bez"
+        " (model.load_state_dict(...)) albo zainicjuj; możesz też zbudować model bez"
         " torch.device('meta')"
     ),
     "capture.input_not_tensor": (
@@ -1172,7 +1172,7 @@ MESSAGES: dict[str, str] = {
         " co {train} (z dokładnością do 0,1% albo co {train} następnej epoki, którą dały te"
         " same wagi). Czy walidacja nie jest liczona na danych treningowych? Waliduj na"
         " przykładach, na których model się nie uczy: tylko na nich widać oznaki przeuczenia"
-        " (overfittingu)."
+        " (ang. overfitting)."
     ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
@@ -1308,7 +1308,7 @@ MESSAGES: dict[str, str] = {
         " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()."
     ),
     "monitor.stopped_by_detector": "o zatrzymanie poprosił {detector}",
-    "monitor.stopped_by_user": "kliknięto przycisk Stop albo wywołano request_stop()",
+    "monitor.stopped_by_user": "kliknięto przycisk Zatrzymaj albo wywołano request_stop()",
     "monitor.gradwatch.replaced": (
         "nngraph: poprzedni GradientWatch na tym optymalizatorze wciąż działał; został"
         " zamknięty, więc każdy krok jest liczony raz"
@@ -1788,14 +1788,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.improving": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale ogólnie nadal spada: "
         "najlepszą wartość osiągnęła {since} temu, a ten wzrost nie jest większy niż jej zwykłe "
-        "wahania między kolejnymi ewaluacjami. Wahanie straty walidacyjnej, która nadal spada, "
+        "wahania między kolejnymi pomiarami. Wahanie straty walidacyjnej, która nadal spada, "
         "nie jest oznaką zapamiętywania (każda strata walidacyjna się waha, tym bardziej, im "
         "mniej ma przykładów). {advice}"
     ),
     # a jumpy run: the losses jump while the validation loss still improves overall
     "monitor.gl.jumpy": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a straty "
-        "skaczą w górę i w dół między kolejnymi ewaluacjami ({train} również): trening jest "
+        "skaczą w górę i w dół między kolejnymi pomiarami ({train} również): trening jest "
         "niestabilny; to nie przeuczenie. Zwykłe przyczyny: zbyt duży współczynnik uczenia "
         "(spróbuj mniejszego) albo nieprzeskalowane dane wejściowe (surowe wartości pikseli "
         "0-255, cechy rzędu setek: ustandaryzuj je; pokaże to g.health() jednego kroku "
@@ -1881,18 +1881,18 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.rose_steadily": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, pomiar po pomiarze, bez "
         "skoków: to nie niestabilny trening ani przeuczenie. {why}"
     ),
     "monitor.pq.rose_steadily": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, pomiar po pomiarze, bez "
         "skoków: więc {ratio} nie bierze się ani z niestabilnego treningu, ani z przeuczenia. "
         "{why}"
     ),
     "monitor.up.rose_steadily": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, pomiar po pomiarze, bez "
         "skoków: to nie niestabilny trening ani przeuczenie. {why} Najlepsza wartość: "
         "{best:.4g} w epoce {best_epoch}."
     ),
@@ -1955,7 +1955,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
-        "na nowych danych, to oznaka przeuczenia (overfittingu). Najlepsza wartość: {best:.4g} w epoce "
+        "na nowych danych, to oznaka przeuczenia (ang. overfitting). Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
     ),
     "monitor.up.plateau_chance": (
@@ -2178,7 +2178,7 @@ MESSAGES: dict[str, str] = {
     # a training twin that climbed smoothly (nngraph/monitor/_steady_rise.py): not unstable
     "monitor.patience.reading.rose_steadily": (
         "{train} też się pogarsza (teraz {train_now:.4g}; na początku {train_first:.4g}), ale"
-        " rośnie równo, ewaluacja po ewaluacji, bez skoków: to nie niestabilny trening ani"
+        " rośnie równo, pomiar po pomiarze, bez skoków: to nie niestabilny trening ani"
         " przeuczenie. {why}"
     ),
     "monitor.patience.reading.not_below": (
@@ -2543,7 +2543,7 @@ MESSAGES: dict[str, str] = {
     # warstwa BatchNorm za zgłoszoną, która w każdym widzianym kroku dostaje {values} (2)
     # wartości na kanał
     "monitor.grad.remedy.small_batch": (
-        "Najpewniej winna jest warstwa BatchNorm '{norm}': w trybie treningowym normalizuje "
+        "Najpewniej winna jest warstwa BatchNorm '{norm}': w trybie treningu normalizuje "
         "każdy kanał po całej partii, a partie dają jej tylko {values} wartości na kanał. Po "
         "normalizacji do średniej 0 i wariancji 1 dwie wartości zawsze stają się -1 i +1, "
         "cokolwiek wejdzie, więc wstecz przez nią do wcześniejszych warstw prawie nie płynie "
@@ -3284,7 +3284,7 @@ MESSAGES: dict[str, str] = {
     # ten sam BatchNorm, gdy gradient się na nim nie zatrzymuje (przy dwóch bliskich wartościach
     # rządzi jego eps) albo nie jest znany
     "graph.health.vanishing_small_batch_fixed": (
-        "W trybie treningowym BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
+        "W trybie treningu BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
         " daje {what} tylko {values} wartości na kanał. Po normalizacji do średniej 0 i"
         " wariancji 1 dwie wartości zawsze stają się -1 i +1, cokolwiek wejdzie (chyba że są"
         " prawie równe), więc warstwy przed tą operacją prawie nie mają wpływu na jej wynik i"
@@ -3353,7 +3353,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.values_remedy.default": (
         "Te wagi mają domyślną inicjalizację PyTorcha (std = 1 / sqrt(3 * fan_in)), więc jej"
-        " zostawienie nie pomoże: zainicjalizuj je przez nn.init.kaiming_normal_ (std = sqrt(2 /"
+        " zostawienie nie pomoże: zainicjuj je przez nn.init.kaiming_normal_ (std = sqrt(2 /"
         " fan_in)) albo dodaj BatchNorm lub LayerNorm po każdej warstwie."
     ),
     "graph.health.values_remedy.larger": (
@@ -3364,7 +3364,7 @@ MESSAGES: dict[str, str] = {
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
         " partii: to, co dociera do {op}, jest wszędzie dokładnie zerem, a {op} jest tam płaskie,"
         " więc oddaje dokładnie zero (y ** 2 przy y = 0: strata jest już w swoim minimum)."
-        " Ostatnia warstwa z wagami zainicjalizowanymi zerami daje same zera; strata, która ma"
+        " Ostatnia warstwa z wagami zainicjowanymi zerami daje same zera; strata, która ma"
         " tam nachylenie (entropia krzyżowa, MSE względem prawdziwych celów), rusza trening."
         " Same warstwy są w porządku."
     ),
@@ -3694,7 +3694,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.hint.param": (
         "Ta wartość jest już w samych wagach: zepsuł je wcześniejszy krok uczenia (często przez"
-        " za duży współczynnik uczenia). Zainicjalizuj je od nowa albo wczytaj ponownie, potem"
+        " za duży współczynnik uczenia). Zainicjuj je od nowa albo wczytaj ponownie, potem"
         " zmniejsz współczynnik uczenia albo przytnij gradienty."
     ),
     "graph.health.nan_backward": (
@@ -4012,14 +4012,14 @@ MESSAGES: dict[str, str] = {
         " (-log {classes}), a te mają średnią {mean:.3g}"
     ),
     "graph.health.untrained_norm": (
-        "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
+        "Moduł {path} ({type}) działa w trybie ewaluacji ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "
         "normalizuje, a wartości i gradienty za nim nie są takie jak w treningu. Najpierw "
         "wytrenuj model na kilku partiach albo śledź go w trybie treningu (model.train())."
     ),
     "graph.health.untrained_norms": (
         "Warstwy normalizujące ({count}), pierwsza z nich to moduł {path} ({type}), działają w "
-        "trybie eval ze statystykami, od których zaczynają (średnia 0, wariancja 1): nie "
+        "trybie ewaluacji ze statystykami, od których zaczynają (średnia 0, wariancja 1): nie "
         "widziały jeszcze danych treningowych, więc nie normalizują, a wartości i gradienty za "
         "nimi nie są takie jak w treningu. Najpierw wytrenuj model na kilku partiach albo "
         "śledź go w trybie treningu (model.train())."
@@ -4108,9 +4108,9 @@ MESSAGES: dict[str, str] = {
     # {remedy} w saturated_*: widoczna przyczyna
     "graph.health.saturated_remedy_weights": (
         "Wagi {layer} są {times} razy większe, niż daje inicjalizacja Xaviera (odchylenie"
-        " {std:.2g} zamiast {xavier:.2g}): zainicjalizuj je przez nn.init.xavier_normal_ albo"
+        " {std:.2g} zamiast {xavier:.2g}): zainicjuj je przez nn.init.xavier_normal_ albo"
         " domyślnie, jak robi to PyTorch; jeśli urosły tak w trakcie uczenia, zmniejsz"
-        " współczynnik uczenia albo dodaj weight decay."
+        " współczynnik uczenia albo dodaj regularyzację L2 (weight_decay optymalizatora)."
     ),
     "graph.health.saturated_remedy_inputs": (
         "Dane wchodzące do warstwy przed nimi są dalekie od standaryzowanych (RMS {rms:.3g}):"
@@ -4838,7 +4838,7 @@ MESSAGES: dict[str, str] = {
         "Większość tych jednostek tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
     ),
     "graphview.flag.help.linear_stack": "Warstwy liniowe następują tu po sobie bez funkcji aktywacji: razem są jednym przekształceniem liniowym, nie bardziej wyrazistym niż jedna warstwa.",
-    "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
+    "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie ewaluacji ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
     "graphview.flag.help.accumulated": (
