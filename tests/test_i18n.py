@@ -519,3 +519,30 @@ def test_epochs_logged_without_a_step_are_counted_in_polish(n: int) -> None:
         "monitor.warn.negative_loss", name="nll", metric="x", start=-1.0, now=-9.0, epochs=epochs(5)
     )
     assert "(-1 5 epok temu, teraz -9)" in said
+
+
+#: monitor warnings whose keys do not say "warn" (a Lightning callback's, the watched model's,
+#: the optimizer that leaves parameters out)
+WARNINGS_ELSEWHERE = [
+    "monitor.watched.model_unchanged",
+    "monitor.gradwatch.optimizer_leaves_out",
+    *(f"monitor.lightning.metric_{way}" for way in ("missing", "close", "same_way", "other_way")),
+    "monitor.lightning.metric_which_way",
+    "monitor.lightning.rename_other_way",
+    "monitor.lightning.stop_metric",
+    "monitor.lightning.stop_on_training",
+    "monitor.lightning.min_epochs",
+    "monitor.lightning.no_validation",
+    "monitor.lightning.no_validation_due",
+    "monitor.lightning.metric_step_only",
+    "monitor.lightning.earlier_best_kept",
+    "monitor.lightning.error_kept",
+]
+
+
+def test_every_polish_monitor_warning_ends_with_a_full_stop() -> None:
+    """Review s48: the Runs and Patience warnings and the Lightning ones ended mid-air in Polish
+    while the Monitor's own warnings end with a full stop."""
+    warning = re.compile(r"^monitor\.(?:\w+\.)?warn\.")
+    keys = [key for key in pl.MESSAGES if warning.match(key)] + WARNINGS_ELSEWHERE
+    assert not [key for key in keys if not pl.MESSAGES[key].rstrip().endswith((".", "?"))]

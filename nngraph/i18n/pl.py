@@ -1013,7 +1013,7 @@ MESSAGES: dict[str, str] = {
         " monitor dla nowego modelu, ng.Monitor(model=twoj_model), albo przekaż nowy model temu"
         " monitorowi przez jego atrybut model (.model = twoj_model). Do tego czasu jego"
         " detektory milczą: krzywa łączy dwa modele, a skok w miejscu, gdzie zaczyna się nowy,"
-        " nie mówi nic o współczynniku uczenia ani o przeuczeniu"
+        " nie mówi nic o współczynniku uczenia ani o przeuczeniu."
     ),
     "monitor.error.not_module": "{what} potrzebuje modelu torch.nn.Module, otrzymano {type_name}",
     "monitor.error.listener": "add_listener() potrzebuje funkcji, otrzymano {got!r}",
@@ -1086,31 +1086,31 @@ MESSAGES: dict[str, str] = {
         'nngraph Runs: mode="max" ogłasza zwycięzcą przebieg z najwyższą wartością {metric!r},'
         " a najlepszą epoką każdego przebiegu tę z najwyższą, ale {metric!r} to nazwa straty"
         ' albo błędu, gdzie lepsza jest niższa wartość; podaj mode="min" albo pomiń mode, a'
-        " wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest wyższa"
+        " wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest wyższa."
     ),
     "monitor.runs.warn.mode_against_name.max": (
         'nngraph Runs: mode="min" ogłasza zwycięzcą przebieg z najniższą wartością {metric!r},'
         " a najlepszą epoką każdego przebiegu tę z najniższą, ale {metric!r} to nazwa"
         ' dokładności albo wyniku, gdzie lepsza jest wyższa wartość; podaj mode="max" albo'
-        " pomiń mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest niższa"
+        " pomiń mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest niższa."
     ),
     "monitor.patience.warn.mode_against_name.min": (
         'nngraph Patience: mode="max" uznaje wyższą wartość {metric!r} za poprawę, ale'
         " {metric!r} to nazwa straty albo błędu, gdzie im niżej, tym lepiej: zatrzymałby"
         ' trening, w którym strata wciąż spada; podaj mode="min" albo pomiń mode, a wtedy'
-        " rozstrzygnie nazwa, chyba że naprawdę im wyżej, tym lepiej"
+        " rozstrzygnie nazwa, chyba że naprawdę im wyżej, tym lepiej."
     ),
     "monitor.patience.warn.mode_against_name.max": (
         'nngraph Patience: mode="min" uznaje niższą wartość {metric!r} za poprawę, ale'
         " {metric!r} to nazwa dokładności albo wyniku, gdzie im wyżej, tym lepiej:"
         ' zatrzymałby trening, w którym dokładność wciąż rośnie; podaj mode="max" albo pomiń'
-        " mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę im niżej, tym lepiej"
+        " mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę im niżej, tym lepiej."
     ),
     "monitor.patience.warn.mode_unknown": (
         "nngraph Patience: z nazwy metryki {metric!r} nie wynika, czy im wyżej, tym lepiej, czy"
         " odwrotnie, więc jest traktowana jak strata: za poprawę liczy się tylko niższa"
         ' wartość; dla dokładności albo innego wyniku podaj mode="max", a mode="min", żeby'
-        " zostawić ją stratą bez tego ostrzeżenia"
+        " zostawić ją stratą bez tego ostrzeżenia."
     ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
@@ -1333,14 +1333,14 @@ MESSAGES: dict[str, str] = {
         "(zapisane: {logged}), więc żaden detektor nie zatrzyma treningu wcześniej i żadne "
         "najlepsze wagi nie zostaną przywrócone. Zapisuj ją w validation_step, np. "
         "self.log({metric!r}, value), albo wskaż, która z twoich metryk nią jest: "
-        "NNGraphCallback(metrics={{'twoja_nazwa': {metric!r}}})"
+        "NNGraphCallback(metrics={{'twoja_nazwa': {metric!r}}})."
     ),
     "monitor.lightning.metric_close": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
         " (zapisane: {logged}): czy chodziło o {close!r}? Dopóki nie zostanie zapisana, żaden"
         " detektor nie zatrzyma treningu wcześniej i żadne najlepsze wagi nie zostaną"
         " przywrócone. Zapisuj ją jako {metric!r}, self.log({metric!r}, value), albo wskaż, że"
-        " twoja metryka nią jest: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+        " twoja metryka nią jest: NNGraphCallback(metrics={{{close!r}: {metric!r}}})."
     ),
     "monitor.lightning.metric_same_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
@@ -1348,7 +1348,7 @@ MESSAGES: dict[str, str] = {
         " najlepsze wagi nie zostaną przywrócone. Zapisywana jest metryka {key!r}, a dla niej"
         " też {better}: wskaż, że to ona jest {metric!r},"
         " NNGraphCallback(metrics={{{key!r}: {metric!r}}}), albo zapisuj {metric!r} w"
-        " validation_step, self.log({metric!r}, value)"
+        " validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.metric_other_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
@@ -1356,7 +1356,7 @@ MESSAGES: dict[str, str] = {
         " najlepsze wagi nie zostaną przywrócone. Zapisywana jest za to metryka {name!r}, a dla"
         " niej {better}, więc podanie jej jako {metric!r} zachowałoby jej najgorszą epokę."
         " Wybieraj najlepsze wagi według niej, {fix}, albo zapisuj {metric!r} w"
-        " validation_step, self.log({metric!r}, value)"
+        " validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.metric_which_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
@@ -1364,13 +1364,13 @@ MESSAGES: dict[str, str] = {
         " najlepsze wagi nie zostaną przywrócone. Aby wybierać najlepsze wagi według"
         " zapisywanej metryki {name!r}, powiedz, która wartość jest lepsza: {fix_max}, jeśli"
         " wyższa (dokładność, wynik), albo {fix_min}, jeśli niższa (strata); możesz też"
-        " zapisywać {metric!r} w validation_step, self.log({metric!r}, value)"
+        " zapisywać {metric!r} w validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.rename_other_way": (
         "NNGraphCallback: metrics={{{key!r}: {name!r}}} daje metryce {name!r} wartości {key!r},"
         " gdzie {better_key}, a dla {name!r} {better_name}: jej najlepsza epoka byłaby"
         " najgorszą dla {key!r}. Obserwuj raczej {key!r} pod jej własną nazwą,"
-        " NNGraphCallback(metric={key!r})"
+        " NNGraphCallback(metric={key!r})."
     ),
     "monitor.lightning.better.max": "lepsza jest wyższa wartość",
     "monitor.lightning.better.min": "lepsza jest niższa wartość",
@@ -1380,25 +1380,25 @@ MESSAGES: dict[str, str] = {
         " wagi nie zostaną przywrócone, choć walidacyjny DataLoader został podany: trening"
         " skończył się, zanim przyszła pora na walidację, albo żadna nie jest uruchamiana"
         " ({settings}). Niech waliduje wcześniej (check_val_every_n_epoch=1), trenuj dłużej"
-        " albo ustaw limit_val_batches powyżej 0"
+        " albo ustaw limit_val_batches powyżej 0."
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
         " nie nadeszła: żaden detektor nie może wcześniej zatrzymać treningu i żadne najlepsze"
         " wagi nie zostaną przywrócone. Przekaż do fit walidacyjny DataLoader,"
         " trainer.fit(model, train_dl, val_dl) (i sprawdź, czy limit_val_batches nie jest"
-        " równe 0)"
+        " równe 0)."
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: obserwowana metryka {metric!r} jest zapisywana tylko po każdym kroku "
         "(on_epoch=False), a nngraph odczytuje wartości z całych epok, więc żaden detektor nie "
         "zatrzyma treningu wcześniej i żadne najlepsze wagi nie zostaną przywrócone. Zapisuj "
-        "ją raz na epokę: self.log({key!r}, value, on_epoch=True)"
+        "ją raz na epokę: self.log({key!r}, value, on_epoch=True)."
     ),
     "monitor.lightning.other_model": (
         "monitor przechowuje najlepsze wagi modelu podanego w Monitor(model=...), a to nie jest"
         " trenowany moduł (komórka z modelem uruchomiona ponownie?), więc nadpisałyby to, czego"
-        " ten moduł się nauczył; mon.restore_best(model) wpisze je do modelu o tym układzie"
+        " ten moduł się nauczył; mon.restore_best(model) wpisze je do modelu o tym układzie."
     ),
     "monitor.lightning.not_restored": (
         "NNGraphCallback: najlepsze wagi nie zostały przywrócone do modułu: {reason}"
@@ -1412,13 +1412,13 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.error_kept": (
         "trening zatrzymał się z powodu błędu: wagi zostały takie, jakie były w tej chwili; "
         "restore_best() monitora callbacku (NNGraphCallback.monitor) przywróci najlepsze "
-        "(z epoki {best})"
+        "(z epoki {best})."
     ),
     "monitor.lightning.earlier_best_kept": (
         "obserwowana metryka {metric} nie nadeszła w tym wywołaniu fit, więc nic nie oceniło"
         " wytrenowanych w nim wag: zostają, a najlepsze wagi z wcześniejszego wywołania fit (z"
         " epoki {best}) ich nie zastąpiły; restore_best() monitora callbacku"
-        " (NNGraphCallback.monitor) przywróci tamte wagi"
+        " (NNGraphCallback.monitor) przywróci tamte wagi."
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
@@ -1455,12 +1455,12 @@ MESSAGES: dict[str, str] = {
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, metryki danych"
         " treningowych, która poprawia się dalej, gdy model je zapamiętuje: zatrzyma go późno"
         " albo wcale, a nie tam, gdzie model radzi sobie najlepiej z nowymi danymi. Zatrzymuj"
-        " raczej według metryki walidacyjnej: {fix}"
+        " raczej według metryki walidacyjnej: {fix}."
     ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, ale na końcu do modelu "
         "wracają wagi z epoki o najlepszym {metric}, więc mogą nie pochodzić z epoki, którą "
-        "zatrzymanie nazywa najlepszą. Aby wybierać je według {watched}: {fix}"
+        "zatrzymanie nazywa najlepszą. Aby wybierać je według {watched}: {fix}."
     ),
     "monitor.lightning.refit": (
         "metodę fit uruchomiono ponownie: krzywe są kontynuowane od epoki {epoch} z nowym "
@@ -1492,7 +1492,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.min_epochs": (
         "Trainer(min_epochs={least}) każe Lightningowi trenować dalej mimo tego zatrzymania, do"
-        " epoki {last} tutaj; najlepsze wagi i tak wracają na końcu fit"
+        " epoki {last} tutaj; najlepsze wagi i tak wracają na końcu fit."
     ),
     "monitor.lightning.by_batches": (
         "dane treningowe nie mają długości (IterableDataset bez __len__), więc Lightning nie "
@@ -2863,7 +2863,7 @@ MESSAGES: dict[str, str] = {
         "optymalizator nie zawiera {names}, choć mają requires_grad=True: optimizer.step() nigdy ich nie"
         " zmienia, a optimizer.zero_grad() nigdy nie zeruje ich gradientów. Czy jakąś warstwę"
         " podmieniono po utworzeniu optymalizatora? Utwórz optymalizator po ostatniej zmianie"
-        " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)"
+        " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)."
     ),
     "monitor.gradwatch.ratio": (
         "GradientWatch(ratio={ratio:g}): ratio to ułamek, ile razy mniejszy może być gradient "
@@ -3087,7 +3087,7 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.warn.replaced": (
         "nngraph Runs: przebieg o nazwie {name!r} już był (komórka, która go tworzy,"
         " uruchomiona ponownie?): nowy przebieg zastępuje go w tabeli i na wykresie. Aby"
-        " zachować oba, nadaj nowemu inną nazwę"
+        " zachować oba, nadaj nowemu inną nazwę."
     ),
     "monitor.runs.error.copy": (
         "Runs nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle czy"
@@ -3122,19 +3122,19 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.warn.metric_missing": (
         "nngraph Runs: żaden przebieg nie zapisał metryki {metric!r} (zapisane: {logged}),"
         " więc tabela pokazuje dla niej - i nie ma zwycięzcy. Porównuj według metryki, którą"
-        " zapisują przebiegi (metric='twoja_nazwa'), albo zapisuj {metric!r} w każdym przebiegu"
+        " zapisują przebiegi (metric='twoja_nazwa'), albo zapisuj {metric!r} w każdym przebiegu."
     ),
     "monitor.runs.warn.metric_close": (
         "nngraph Runs: żaden przebieg nie zapisał metryki {metric!r} (zapisane: {logged}):"
         " czy chodziło o {close!r}? Dopóki któryś jej nie zapisze, tabela pokazuje dla niej -"
-        " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}"
+        " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}."
     ),
     "monitor.runs.warn.mode_unknown": (
         "nngraph Runs: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa) i wygrywa przebieg"
         ' z najniższą wartością; dla dokładności albo innego wyniku podaj mode="max"'
         ' (compare(..., mode="max") albo Runs(mode="max")), a mode="min", żeby zostawić ją'
-        " stratą bez tego ostrzeżenia"
+        " stratą bez tego ostrzeżenia."
     ),
     "monitor.runs.error.same_name": (
         "funkcja compare() otrzymała dwa monitory o nazwie {name!r}, a przebiegi rozróżnia "
