@@ -256,7 +256,8 @@ MESSAGES: dict[str, str] = {
         " kształtu wyjścia, [N, liczba klas].)"
     ),
     "capture.label_note.extra_dim": (
-        "nngraph: cross_entropy przyjmuje jeden indeks klasy na przykład, cel o kształcie [{n}],"
+        "nngraph: cross_entropy przyjmuje jeden indeks klasy na każdy przykład, cel o kształcie"
+        " [{n}],"
         " a ten cel ma o jeden wymiar więcej (etykiety jako kolumna, [{n}, 1]; wyjście ma kształt"
         " {shape}): podaj y.squeeze(1) albo y.view(-1), jako liczby całkowite:"
         " y.squeeze(1).long()."
@@ -269,8 +270,8 @@ MESSAGES: dict[str, str] = {
         " y.float().unsqueeze(1)."
     ),
     "capture.label_note.out_of_bounds": (
-        "nngraph: etykiety klas muszą być od 0 do {last}, po jednej na wynik wyjścia (model"
-        " daje {classes} na przykład), a jedna wynosi {label}. Etykiety liczone od 1 wymagają"
+        "nngraph: etykiety klas muszą być od 0 do {last}, po jednej na wynik wyjścia (wyników"
+        " na każdy przykład: {classes}), a jedna wynosi {label}. Etykiety liczone od 1 wymagają"
         " y - 1; więcej klas wymaga ostatniej warstwy z większą liczbą wyjść"
         " (nn.Linear(..., liczba klas))."
     ),
