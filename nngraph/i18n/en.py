@@ -1,4 +1,6 @@
-"""English messages. Keys are `area.name`; `{fields}` are filled in by `message()`."""
+"""English messages. Keys are `area.name`; `{fields}` are filled in by `message()`. A counted
+noun has a key per form, `area.name.one`, `.few`, `.many` (Polish 1, 2-4, 5+) and, where it
+may be counted in fractions, `.other`: `plural_message()` picks it."""
 
 MESSAGES: dict[str, str] = {
     # i18n
