@@ -463,3 +463,86 @@ def test_a_stop_before_an_in_place_write_is_said_in_polish(
     assert said.startswith("nngraph przestał nagrywać przed operacją in-place, zmieniającą")
     assert "before an in-place write" not in said and "RuntimeError" in said
     assert rec.graph.graph["complete"] is False
+
+
+# ------------------------------------------------------------ counted nouns (review s48)
+
+
+@pytest.mark.parametrize(
+    ("n", "form", "step", "epoch_accusative"),
+    [
+        (1, "one", "1 krok", "1 epokę"),
+        (2, "few", "2 kroki", "2 epoki"),
+        (5, "many", "5 kroków", "5 epok"),
+        (12, "many", "12 kroków", "12 epok"),
+        (22, "few", "22 kroki", "22 epoki"),
+        (25, "many", "25 kroków", "25 epok"),
+        (101, "many", "101 kroków", "101 epok"),
+        (0, "many", "0 kroków", "0 epok"),
+        (0.5, "other", "0,5 kroku", "0,5 epoki"),
+    ],
+)
+def test_a_counted_noun_takes_the_polish_form_its_number_needs(
+    n: float, form: str, step: str, epoch_accusative: str
+) -> None:
+    assert i18n.plural_form(n) == form
+    i18n.set_language("pl")
+    assert i18n.plural_message("monitor.count.step", n) == step
+    assert i18n.plural_message("monitor.unit.epoch", n) == epoch_accusative
+
+
+def test_a_fraction_of_a_noun_never_counted_in_fractions_reads_as_many() -> None:
+    assert i18n.plural_message("graph.view.nodes", 2.5) == "2.5 nodes"
+    assert i18n.plural_message("monitor.count.epoch", 1) == "1 epoch"
+    assert i18n.plural_message("monitor.count.epoch", 0.5) == "0.5 epochs"
+
+
+def test_every_counted_noun_has_its_three_forms_in_both_catalogs() -> None:
+    families = {key.rsplit(".", 1)[0] for key in en.MESSAGES if key.endswith(".few")}
+    for family in families:
+        for form in ("one", "few", "many"):
+            if family + ".one" in en.MESSAGES or form != "one":
+                assert f"{family}.{form}" in pl.MESSAGES, family
+
+
+@pytest.mark.parametrize("n", [3, 5, 22])
+def test_epochs_logged_without_a_step_are_counted_in_polish(n: int) -> None:
+    """ "Zapisano już {epochs} epoki" fitted 3 epochs only: the count is now a counted noun."""
+    from nngraph.monitor._common import epochs
+
+    i18n.set_language("pl")
+    text = i18n.message("monitor.grad.never_stepped", epochs=epochs(n))
+    assert text.startswith(
+        {3: "Zapisano już 3 epoki,", 5: "Zapisano już 5 epok,", 22: "Zapisano już 22 epoki,"}[n]
+    )
+    said = i18n.message(
+        "monitor.warn.negative_loss", name="nll", metric="x", start=-1.0, now=-9.0, epochs=epochs(5)
+    )
+    assert "(-1 5 epok temu, teraz -9)" in said
+
+
+#: monitor warnings whose keys do not say "warn" (a Lightning callback's, the watched model's,
+#: the optimizer that leaves parameters out)
+WARNINGS_ELSEWHERE = [
+    "monitor.watched.model_unchanged",
+    "monitor.gradwatch.optimizer_leaves_out",
+    *(f"monitor.lightning.metric_{way}" for way in ("missing", "close", "same_way", "other_way")),
+    "monitor.lightning.metric_which_way",
+    "monitor.lightning.rename_other_way",
+    "monitor.lightning.stop_metric",
+    "monitor.lightning.stop_on_training",
+    "monitor.lightning.min_epochs",
+    "monitor.lightning.no_validation",
+    "monitor.lightning.no_validation_due",
+    "monitor.lightning.metric_step_only",
+    "monitor.lightning.earlier_best_kept",
+    "monitor.lightning.error_kept",
+]
+
+
+def test_every_polish_monitor_warning_ends_with_a_full_stop() -> None:
+    """Review s48: the Runs and Patience warnings and the Lightning ones ended mid-air in Polish
+    while the Monitor's own warnings end with a full stop."""
+    warning = re.compile(r"^monitor\.(?:\w+\.)?warn\.")
+    keys = [key for key in pl.MESSAGES if warning.match(key)] + WARNINGS_ELSEWHERE
+    assert not [key for key in keys if not pl.MESSAGES[key].rstrip().endswith((".", "?"))]

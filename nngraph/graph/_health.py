@@ -62,7 +62,7 @@ from nngraph.graph._unreached import unreached
 from nngraph.graph._unregistered import unregistered
 from nngraph.graph._weight_causes import behind_equal, equal_weights, shrunk_weights, weight_cause
 from nngraph.graph._zerolayer import ZeroLayers, zero_layer_findings, zero_layers
-from nngraph.i18n import message, plural_form
+from nngraph.i18n import plural_message
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -427,7 +427,7 @@ def _norm_finding(
         norm,
         data.get("module") or "",
         what=describe(data, types),
-        before=message(f"graph.health.normalised_before.{plural_form(count)}", n=count),
+        before=plural_message("graph.health.normalised_before", count),
         layers_before=count,
         **numbers,
     )

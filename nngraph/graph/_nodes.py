@@ -86,9 +86,9 @@ def counted(noun: str, n: int) -> str:
     >>> counted("nodes", 1), counted("ops", 1234)
     ('1 node', '1,234 ops')
     """
-    from nngraph.i18n import message, plural_form
+    from nngraph.i18n import plural_message
 
-    return message(f"graph.view.{noun}.{plural_form(n)}", n=count_text(n))
+    return plural_message(f"graph.view.{noun}", n, n=count_text(n))
 
 
 def folded_from(g: Any) -> tuple[Any, dict[Any, Any]] | None:

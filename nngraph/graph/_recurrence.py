@@ -32,7 +32,7 @@ from nngraph.graph._recurrence_kind import (
     steps_remedy,
 )
 from nngraph.graph._symmetry import learnable
-from nngraph.i18n import message, plural_form, times_text
+from nngraph.i18n import message, plural_message, times_text
 
 if TYPE_CHECKING:
     from nngraph.graph._graph import Graph
@@ -273,7 +273,7 @@ def _through_zeros(
     unit = "steps" if sequence else "uses"
     numbers: dict[str, Any] = {
         "zero_steps": zeros,
-        "zero_part": message(f"graph.health.zero_{unit}.{plural_form(zeros)}", n=zeros),
+        "zero_part": plural_message(f"graph.health.zero_{unit}", zeros),
         "zero_why": message(
             "graph.health.zero_why." + ("underflow" if underflow else "exact"), dtype=dtype
         ),

@@ -9,6 +9,7 @@
 
 from nngraph.i18n._catalog import (
     LANGUAGES,
+    PluralForm,
     get_language,
     message,
     messages,
@@ -16,12 +17,14 @@ from nngraph.i18n._catalog import (
     numeral,
     on_language_change,
     plural_form,
+    plural_message,
     set_language,
 )
 from nngraph.i18n._numbers import times_text
 
 __all__ = [
     "LANGUAGES",
+    "PluralForm",
     "get_language",
     "message",
     "messages",
@@ -29,6 +32,7 @@ __all__ = [
     "numeral",
     "on_language_change",
     "plural_form",
+    "plural_message",
     "set_language",
     "times_text",
 ]

@@ -8,19 +8,21 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
 from nngraph.i18n import en, pl
 
 __all__ = [
     "LANGUAGES",
+    "PluralForm",
     "get_language",
     "message",
     "messages",
     "number",
     "numeral",
     "on_language_change",
+    "plural_message",
     "set_language",
     "shortened",
     "with_type",
@@ -251,15 +253,44 @@ def messages(prefix: str = "") -> dict[str, str]:
     }
 
 
-def plural_form(n: int) -> str:
-    """Which form of a counted noun `n` takes: "one", "few" (Polish 2-4, not 12-14) or "many".
-    The catalogs give a counted noun one key per form (``graph.view.nodes.few``).
+#: the form of a counted noun: Polish 1, 2-4 (not 12-14) and 5+ take three forms; a
+#: fraction takes a fourth (English has two: "one" and the rest)
+PluralForm = Literal["one", "few", "many", "other"]
 
-    >>> plural_form(1), plural_form(3), plural_form(12), plural_form(22)
-    ('one', 'few', 'many', 'few')
+
+def plural_form(n: float) -> PluralForm:
+    """Which form of a counted noun `n` takes: "one", "few" (Polish 2-4, 22-24, not 12-14),
+    "many" (0, 5-21, 25...) or "other" for a number that is not whole (Polish reads 0,5 and
+    2,5 with the genitive singular: "0,5 epoki", "2,5 kroku"). The catalogs give a counted noun
+    one key per form (``graph.view.nodes.few``); `plural_message` picks it.
+
+    >>> plural_form(1), plural_form(3), plural_form(12), plural_form(22), plural_form(0.5)
+    ('one', 'few', 'many', 'few', 'other')
     """
+    if not float(n).is_integer():
+        return "other"
+    n = abs(int(n))
     if n == 1:
         return "one"
     if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
         return "few"
     return "many"
+
+
+def plural_message(key: str, n: float, /, **fields: object) -> str:
+    """The message for `n` things: ``key.one``, ``key.few`` or ``key.many`` as `plural_form`
+    says, with ``{n}`` filled in (a field ``n=`` given overrides it: a number written out).
+    A fraction takes ``key.other`` where the catalog has it, else ``key.many`` (a noun never
+    counted in fractions, such as nodes, needs no fourth form).
+
+    >>> plural_message("monitor.count.epoch", 1), plural_message("monitor.count.epoch", 2.5)
+    ('1 epoch', '2.5 epochs')
+    >>> set_language("pl")
+    >>> [plural_message("monitor.count.step", n) for n in (1, 2, 5, 12, 22, 0.5)]
+    ['1 krok', '2 kroki', '5 kroków', '12 kroków', '22 kroki', '0,5 kroku']
+    >>> set_language("en")
+    """
+    form = plural_form(n)
+    if form == "other" and f"{key}.other" not in en.MESSAGES:
+        form = "many"
+    return message(f"{key}.{form}", **{"n": n, **fields})

@@ -1,4 +1,6 @@
-"""English messages. Keys are `area.name`; `{fields}` are filled in by `message()`."""
+"""English messages. Keys are `area.name`; `{fields}` are filled in by `message()`. A counted
+noun has a key per form, `area.name.one`, `.few`, `.many` (Polish 1, 2-4, 5+) and, where it
+may be counted in fractions, `.other`: `plural_message()` picks it."""
 
 MESSAGES: dict[str, str] = {
     # i18n
@@ -1135,7 +1137,7 @@ MESSAGES: dict[str, str] = {
     # (nngraph/monitor/_negative_loss.py): _maybe for a name that may be another loss
     "monitor.warn.negative_loss": (
         "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
-        " ({start:.4g} {epochs} epochs ago, {now:.4g} now), but a cross-entropy is never below"
+        " ({start:.4g} {epochs} ago, {now:.4g} now), but a cross-entropy is never below"
         " 0, so {name!r} is not given what it expects. Most often this is nn.NLLLoss"
         " (F.nll_loss) given raw scores: it expects log-probabilities and only takes the right"
         " class's value, negated, so on raw scores training pushes that score up without end."
@@ -1145,7 +1147,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.negative_loss_maybe": (
         "nngraph Monitor: {metric} fell below 0 and keeps falling without levelling off"
-        " ({start:.4g} {epochs} epochs ago, {now:.4g} now). If {name!r} is a classification"
+        " ({start:.4g} {epochs} ago, {now:.4g} now). If {name!r} is a classification"
         " loss (nn.NLLLoss, F.nll_loss or a cross-entropy), it can never be below 0: most likely"
         " nn.NLLLoss is given raw scores. It expects log-probabilities and only takes the right"
         " class's value, negated, so on raw scores training pushes that score up without end."
@@ -1436,14 +1438,17 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.epoch.one": "{n} epoch",
     "monitor.unit.epoch.few": "{n} epochs",
     "monitor.unit.epoch.many": "{n} epochs",
+    "monitor.unit.epoch.other": "{n} epochs",
     # a span within one epoch number (validating twice under one epoch=): counted in evaluations
     "monitor.unit.evaluation.one": "{n} evaluation",
     "monitor.unit.evaluation.few": "{n} evaluations",
     "monitor.unit.evaluation.many": "{n} evaluations",
+    "monitor.unit.evaluation.other": "{n} evaluations",
     # a span where the points are numbered by training batches (Lightning, an endless stream)
     "monitor.unit.batch.one": "{n} batch",
     "monitor.unit.batch.few": "{n} batches",
     "monitor.unit.batch.many": "{n} batches",
+    "monitor.unit.batch.other": "{n} batches",
     # where the latest training values come from, after "on average over" or "in"
     "monitor.unit.last_epochs.one": "the last epoch",
     "monitor.unit.last_epochs.few": "the last {n} epochs",
@@ -2654,7 +2659,7 @@ MESSAGES: dict[str, str] = {
         "over a single output is always 0)."
     ),
     "monitor.grad.never_stepped": (
-        "{epochs} epochs were logged and optimizer.step() has not run once, though "
+        "{epochs} were logged and optimizer.step() has not run once, though "
         "loss.backward() gave the model gradients: the weights never change, so the loss "
         "stays where it started. Call optimizer.step() after loss.backward() in each "
         "training step."
@@ -2833,15 +2838,19 @@ MESSAGES: dict[str, str] = {
     "monitor.count.epoch.one": "{n} epoch",
     "monitor.count.epoch.few": "{n} epochs",
     "monitor.count.epoch.many": "{n} epochs",
+    "monitor.count.epoch.other": "{n} epochs",
     "monitor.count.event.one": "{n} event",
     "monitor.count.event.few": "{n} events",
     "monitor.count.event.many": "{n} events",
+    "monitor.count.event.other": "{n} events",
     "monitor.count.layer.one": "{n} layer",
     "monitor.count.layer.few": "{n} layers",
     "monitor.count.layer.many": "{n} layers",
+    "monitor.count.layer.other": "{n} layers",
     "monitor.count.step.one": "{n} step",
     "monitor.count.step.few": "{n} steps",
     "monitor.count.step.many": "{n} steps",
+    "monitor.count.step.other": "{n} steps",
     "monitor.repr.best": ", best {metric}={value:.4g}",
     # monitor: restoring the best weights
     "monitor.weights.mismatch": (

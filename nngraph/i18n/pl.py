@@ -256,7 +256,8 @@ MESSAGES: dict[str, str] = {
         " kształtu wyjścia, [N, liczba klas].)"
     ),
     "capture.label_note.extra_dim": (
-        "nngraph: cross_entropy przyjmuje jeden indeks klasy na przykład, cel o kształcie [{n}],"
+        "nngraph: cross_entropy przyjmuje jeden indeks klasy na każdy przykład, cel o kształcie"
+        " [{n}],"
         " a ten cel ma o jeden wymiar więcej (etykiety jako kolumna, [{n}, 1]; wyjście ma kształt"
         " {shape}): podaj y.squeeze(1) albo y.view(-1), jako liczby całkowite:"
         " y.squeeze(1).long()."
@@ -269,8 +270,8 @@ MESSAGES: dict[str, str] = {
         " y.float().unsqueeze(1)."
     ),
     "capture.label_note.out_of_bounds": (
-        "nngraph: etykiety klas muszą być od 0 do {last}, po jednej na wynik wyjścia (model"
-        " daje {classes} na przykład), a jedna wynosi {label}. Etykiety liczone od 1 wymagają"
+        "nngraph: etykiety klas muszą być od 0 do {last}, po jednej na wynik wyjścia (wyników"
+        " na każdy przykład: {classes}), a jedna wynosi {label}. Etykiety liczone od 1 wymagają"
         " y - 1; więcej klas wymaga ostatniej warstwy z większą liczbą wyjść"
         " (nn.Linear(..., liczba klas))."
     ),
@@ -317,7 +318,7 @@ MESSAGES: dict[str, str] = {
         " wartości (model zbudowany pod torch.device('meta') albo po model.to('meta')), więc nie"
         " da się nic obliczyć z {where}, które jest na {device}. Najpierw daj wagom pamięć i"
         " wartości: model.to_empty(device='{device}'), a potem je wczytaj"
-        " (model.load_state_dict(...)) albo zainicjalizuj; możesz też zbudować model bez"
+        " (model.load_state_dict(...)) albo zainicjuj; możesz też zbudować model bez"
         " torch.device('meta')"
     ),
     "capture.input_not_tensor": (
@@ -1013,7 +1014,7 @@ MESSAGES: dict[str, str] = {
         " monitor dla nowego modelu, ng.Monitor(model=twoj_model), albo przekaż nowy model temu"
         " monitorowi przez jego atrybut model (.model = twoj_model). Do tego czasu jego"
         " detektory milczą: krzywa łączy dwa modele, a skok w miejscu, gdzie zaczyna się nowy,"
-        " nie mówi nic o współczynniku uczenia ani o przeuczeniu"
+        " nie mówi nic o współczynniku uczenia ani o przeuczeniu."
     ),
     "monitor.error.not_module": "{what} potrzebuje modelu torch.nn.Module, otrzymano {type_name}",
     "monitor.error.listener": "add_listener() potrzebuje funkcji, otrzymano {got!r}",
@@ -1086,31 +1087,31 @@ MESSAGES: dict[str, str] = {
         'nngraph Runs: mode="max" ogłasza zwycięzcą przebieg z najwyższą wartością {metric!r},'
         " a najlepszą epoką każdego przebiegu tę z najwyższą, ale {metric!r} to nazwa straty"
         ' albo błędu, gdzie lepsza jest niższa wartość; podaj mode="min" albo pomiń mode, a'
-        " wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest wyższa"
+        " wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest wyższa."
     ),
     "monitor.runs.warn.mode_against_name.max": (
         'nngraph Runs: mode="min" ogłasza zwycięzcą przebieg z najniższą wartością {metric!r},'
         " a najlepszą epoką każdego przebiegu tę z najniższą, ale {metric!r} to nazwa"
         ' dokładności albo wyniku, gdzie lepsza jest wyższa wartość; podaj mode="max" albo'
-        " pomiń mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest niższa"
+        " pomiń mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę lepsza jest niższa."
     ),
     "monitor.patience.warn.mode_against_name.min": (
         'nngraph Patience: mode="max" uznaje wyższą wartość {metric!r} za poprawę, ale'
         " {metric!r} to nazwa straty albo błędu, gdzie im niżej, tym lepiej: zatrzymałby"
         ' trening, w którym strata wciąż spada; podaj mode="min" albo pomiń mode, a wtedy'
-        " rozstrzygnie nazwa, chyba że naprawdę im wyżej, tym lepiej"
+        " rozstrzygnie nazwa, chyba że naprawdę im wyżej, tym lepiej."
     ),
     "monitor.patience.warn.mode_against_name.max": (
         'nngraph Patience: mode="min" uznaje niższą wartość {metric!r} za poprawę, ale'
         " {metric!r} to nazwa dokładności albo wyniku, gdzie im wyżej, tym lepiej:"
         ' zatrzymałby trening, w którym dokładność wciąż rośnie; podaj mode="max" albo pomiń'
-        " mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę im niżej, tym lepiej"
+        " mode, a wtedy rozstrzygnie nazwa, chyba że naprawdę im niżej, tym lepiej."
     ),
     "monitor.patience.warn.mode_unknown": (
         "nngraph Patience: z nazwy metryki {metric!r} nie wynika, czy im wyżej, tym lepiej, czy"
         " odwrotnie, więc jest traktowana jak strata: za poprawę liczy się tylko niższa"
         ' wartość; dla dokładności albo innego wyniku podaj mode="max", a mode="min", żeby'
-        " zostawić ją stratą bez tego ostrzeżenia"
+        " zostawić ją stratą bez tego ostrzeżenia."
     ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" wybiera jako najlepszą epokę tę z najwyższą wartością'
@@ -1172,7 +1173,7 @@ MESSAGES: dict[str, str] = {
         " co {train} (z dokładnością do 0,1% albo co {train} następnej epoki, którą dały te"
         " same wagi). Czy walidacja nie jest liczona na danych treningowych? Waliduj na"
         " przykładach, na których model się nie uczy: tylko na nich widać oznaki przeuczenia"
-        " (overfittingu)."
+        " (ang. overfitting)."
     ),
     "monitor.warn.validation_training_mode": (
         "nngraph Monitor: walidacja przebiegła z modelem w trybie treningu (bez model.eval()"
@@ -1190,7 +1191,7 @@ MESSAGES: dict[str, str] = {
     # (nngraph/monitor/_negative_loss.py): _maybe dla nazwy, która może być inną stratą
     "monitor.warn.negative_loss": (
         "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
-        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}), a entropia krzyżowa"
+        " wyhamowując ({start:.4g} {epochs} temu, teraz {now:.4g}), a entropia krzyżowa"
         " nigdy nie jest ujemna, więc ta strata nie dostaje tego, czego oczekuje. Najczęściej to"
         " nn.NLLLoss (F.nll_loss) na surowych wynikach (logitach): oczekuje ona logarytmów"
         " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
@@ -1201,7 +1202,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.warn.negative_loss_maybe": (
         "nngraph Monitor: wartość {name!r} ({metric}) spadła poniżej 0 i spada dalej, nie"
-        " wyhamowując ({start:.4g} {epochs} epok temu, teraz {now:.4g}). Jeśli to strata"
+        " wyhamowując ({start:.4g} {epochs} temu, teraz {now:.4g}). Jeśli to strata"
         " klasyfikacji (nn.NLLLoss, F.nll_loss albo entropia krzyżowa), nigdy nie jest ujemna:"
         " najpewniej nn.NLLLoss dostaje surowe wyniki (logity). Oczekuje ona logarytmów"
         " prawdopodobieństw i bierze tylko wartość właściwej klasy ze zmienionym znakiem, więc"
@@ -1308,7 +1309,7 @@ MESSAGES: dict[str, str] = {
         " detektory mogą znów go zatrzymać); dla nowego przebiegu utwórz nowy ng.Monitor()."
     ),
     "monitor.stopped_by_detector": "o zatrzymanie poprosił {detector}",
-    "monitor.stopped_by_user": "kliknięto przycisk Stop albo wywołano request_stop()",
+    "monitor.stopped_by_user": "kliknięto przycisk Zatrzymaj albo wywołano request_stop()",
     "monitor.gradwatch.replaced": (
         "nngraph: poprzedni GradientWatch na tym optymalizatorze wciąż działał; został"
         " zamknięty, więc każdy krok jest liczony raz"
@@ -1333,14 +1334,14 @@ MESSAGES: dict[str, str] = {
         "(zapisane: {logged}), więc żaden detektor nie zatrzyma treningu wcześniej i żadne "
         "najlepsze wagi nie zostaną przywrócone. Zapisuj ją w validation_step, np. "
         "self.log({metric!r}, value), albo wskaż, która z twoich metryk nią jest: "
-        "NNGraphCallback(metrics={{'twoja_nazwa': {metric!r}}})"
+        "NNGraphCallback(metrics={{'twoja_nazwa': {metric!r}}})."
     ),
     "monitor.lightning.metric_close": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
         " (zapisane: {logged}): czy chodziło o {close!r}? Dopóki nie zostanie zapisana, żaden"
         " detektor nie zatrzyma treningu wcześniej i żadne najlepsze wagi nie zostaną"
         " przywrócone. Zapisuj ją jako {metric!r}, self.log({metric!r}, value), albo wskaż, że"
-        " twoja metryka nią jest: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+        " twoja metryka nią jest: NNGraphCallback(metrics={{{close!r}: {metric!r}}})."
     ),
     "monitor.lightning.metric_same_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
@@ -1348,7 +1349,7 @@ MESSAGES: dict[str, str] = {
         " najlepsze wagi nie zostaną przywrócone. Zapisywana jest metryka {key!r}, a dla niej"
         " też {better}: wskaż, że to ona jest {metric!r},"
         " NNGraphCallback(metrics={{{key!r}: {metric!r}}}), albo zapisuj {metric!r} w"
-        " validation_step, self.log({metric!r}, value)"
+        " validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.metric_other_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
@@ -1356,7 +1357,7 @@ MESSAGES: dict[str, str] = {
         " najlepsze wagi nie zostaną przywrócone. Zapisywana jest za to metryka {name!r}, a dla"
         " niej {better}, więc podanie jej jako {metric!r} zachowałoby jej najgorszą epokę."
         " Wybieraj najlepsze wagi według niej, {fix}, albo zapisuj {metric!r} w"
-        " validation_step, self.log({metric!r}, value)"
+        " validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.metric_which_way": (
         "NNGraphCallback: obserwowana metryka {metric!r} nie została ani razu zapisana"
@@ -1364,13 +1365,13 @@ MESSAGES: dict[str, str] = {
         " najlepsze wagi nie zostaną przywrócone. Aby wybierać najlepsze wagi według"
         " zapisywanej metryki {name!r}, powiedz, która wartość jest lepsza: {fix_max}, jeśli"
         " wyższa (dokładność, wynik), albo {fix_min}, jeśli niższa (strata); możesz też"
-        " zapisywać {metric!r} w validation_step, self.log({metric!r}, value)"
+        " zapisywać {metric!r} w validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.rename_other_way": (
         "NNGraphCallback: metrics={{{key!r}: {name!r}}} daje metryce {name!r} wartości {key!r},"
         " gdzie {better_key}, a dla {name!r} {better_name}: jej najlepsza epoka byłaby"
         " najgorszą dla {key!r}. Obserwuj raczej {key!r} pod jej własną nazwą,"
-        " NNGraphCallback(metric={key!r})"
+        " NNGraphCallback(metric={key!r})."
     ),
     "monitor.lightning.better.max": "lepsza jest wyższa wartość",
     "monitor.lightning.better.min": "lepsza jest niższa wartość",
@@ -1380,25 +1381,25 @@ MESSAGES: dict[str, str] = {
         " wagi nie zostaną przywrócone, choć walidacyjny DataLoader został podany: trening"
         " skończył się, zanim przyszła pora na walidację, albo żadna nie jest uruchamiana"
         " ({settings}). Niech waliduje wcześniej (check_val_every_n_epoch=1), trenuj dłużej"
-        " albo ustaw limit_val_batches powyżej 0"
+        " albo ustaw limit_val_batches powyżej 0."
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: w tym treningu nie było walidacji, więc obserwowana metryka {metric!r}"
         " nie nadeszła: żaden detektor nie może wcześniej zatrzymać treningu i żadne najlepsze"
         " wagi nie zostaną przywrócone. Przekaż do fit walidacyjny DataLoader,"
         " trainer.fit(model, train_dl, val_dl) (i sprawdź, czy limit_val_batches nie jest"
-        " równe 0)"
+        " równe 0)."
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: obserwowana metryka {metric!r} jest zapisywana tylko po każdym kroku "
         "(on_epoch=False), a nngraph odczytuje wartości z całych epok, więc żaden detektor nie "
         "zatrzyma treningu wcześniej i żadne najlepsze wagi nie zostaną przywrócone. Zapisuj "
-        "ją raz na epokę: self.log({key!r}, value, on_epoch=True)"
+        "ją raz na epokę: self.log({key!r}, value, on_epoch=True)."
     ),
     "monitor.lightning.other_model": (
         "monitor przechowuje najlepsze wagi modelu podanego w Monitor(model=...), a to nie jest"
         " trenowany moduł (komórka z modelem uruchomiona ponownie?), więc nadpisałyby to, czego"
-        " ten moduł się nauczył; mon.restore_best(model) wpisze je do modelu o tym układzie"
+        " ten moduł się nauczył; mon.restore_best(model) wpisze je do modelu o tym układzie."
     ),
     "monitor.lightning.not_restored": (
         "NNGraphCallback: najlepsze wagi nie zostały przywrócone do modułu: {reason}"
@@ -1412,13 +1413,13 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.error_kept": (
         "trening zatrzymał się z powodu błędu: wagi zostały takie, jakie były w tej chwili; "
         "restore_best() monitora callbacku (NNGraphCallback.monitor) przywróci najlepsze "
-        "(z epoki {best})"
+        "(z epoki {best})."
     ),
     "monitor.lightning.earlier_best_kept": (
         "obserwowana metryka {metric} nie nadeszła w tym wywołaniu fit, więc nic nie oceniło"
         " wytrenowanych w nim wag: zostają, a najlepsze wagi z wcześniejszego wywołania fit (z"
         " epoki {best}) ich nie zastąpiły; restore_best() monitora callbacku"
-        " (NNGraphCallback.monitor) przywróci tamte wagi"
+        " (NNGraphCallback.monitor) przywróci tamte wagi."
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning wymaga PyTorch Lightning: pip install nngraph[lightning]"
@@ -1455,12 +1456,12 @@ MESSAGES: dict[str, str] = {
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, metryki danych"
         " treningowych, która poprawia się dalej, gdy model je zapamiętuje: zatrzyma go późno"
         " albo wcale, a nie tam, gdzie model radzi sobie najlepiej z nowymi danymi. Zatrzymuj"
-        " raczej według metryki walidacyjnej: {fix}"
+        " raczej według metryki walidacyjnej: {fix}."
     ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} zatrzymuje trening według {watched}, ale na końcu do modelu "
         "wracają wagi z epoki o najlepszym {metric}, więc mogą nie pochodzić z epoki, którą "
-        "zatrzymanie nazywa najlepszą. Aby wybierać je według {watched}: {fix}"
+        "zatrzymanie nazywa najlepszą. Aby wybierać je według {watched}: {fix}."
     ),
     "monitor.lightning.refit": (
         "metodę fit uruchomiono ponownie: krzywe są kontynuowane od epoki {epoch} z nowym "
@@ -1492,7 +1493,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.min_epochs": (
         "Trainer(min_epochs={least}) każe Lightningowi trenować dalej mimo tego zatrzymania, do"
-        " epoki {last} tutaj; najlepsze wagi i tak wracają na końcu fit"
+        " epoki {last} tutaj; najlepsze wagi i tak wracają na końcu fit."
     ),
     "monitor.lightning.by_batches": (
         "dane treningowe nie mają długości (IterableDataset bez __len__), więc Lightning nie "
@@ -1514,14 +1515,17 @@ MESSAGES: dict[str, str] = {
     "monitor.unit.epoch.one": "{n} epokę",
     "monitor.unit.epoch.few": "{n} epoki",
     "monitor.unit.epoch.many": "{n} epok",
+    "monitor.unit.epoch.other": "{n} epoki",
     # odcinek w obrębie jednego numeru epoki (dwie walidacje z tym samym epoch=): w pomiarach
     "monitor.unit.evaluation.one": "{n} pomiar",
     "monitor.unit.evaluation.few": "{n} pomiary",
     "monitor.unit.evaluation.many": "{n} pomiarów",
+    "monitor.unit.evaluation.other": "{n} pomiaru",
     # odcinek, gdy punkty są numerowane partiami treningowymi (Lightning, dane bez końca)
     "monitor.unit.batch.one": "{n} partię",
     "monitor.unit.batch.few": "{n} partie",
     "monitor.unit.batch.many": "{n} partii",
+    "monitor.unit.batch.other": "{n} partii",
     # skąd pochodzą ostatnie wartości treningowe, po "w" (monitor.trend.*)
     "monitor.unit.last_epochs.one": "ostatniej epoce",
     "monitor.unit.last_epochs.few": "ostatnich {n} epokach",
@@ -1785,14 +1789,14 @@ MESSAGES: dict[str, str] = {
     "monitor.gl.improving": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), ale ogólnie nadal spada: "
         "najlepszą wartość osiągnęła {since} temu, a ten wzrost nie jest większy niż jej zwykłe "
-        "wahania między kolejnymi ewaluacjami. Wahanie straty walidacyjnej, która nadal spada, "
+        "wahania między kolejnymi pomiarami. Wahanie straty walidacyjnej, która nadal spada, "
         "nie jest oznaką zapamiętywania (każda strata walidacyjna się waha, tym bardziej, im "
         "mniej ma przykładów). {advice}"
     ),
     # a jumpy run: the losses jump while the validation loss still improves overall
     "monitor.gl.jumpy": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a straty "
-        "skaczą w górę i w dół między kolejnymi ewaluacjami ({train} również): trening jest "
+        "skaczą w górę i w dół między kolejnymi pomiarami ({train} również): trening jest "
         "niestabilny; to nie przeuczenie. Zwykłe przyczyny: zbyt duży współczynnik uczenia "
         "(spróbuj mniejszego) albo nieprzeskalowane dane wejściowe (surowe wartości pikseli "
         "0-255, cechy rzędu setek: ustandaryzuj je; pokaże to g.health() jednego kroku "
@@ -1878,18 +1882,18 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.gl.rose_steadily": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, pomiar po pomiarze, bez "
         "skoków: to nie niestabilny trening ani przeuczenie. {why}"
     ),
     "monitor.pq.rose_steadily": (
         "{metric} {above} ({best:.4g} w epoce {best_epoch}), a {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, pomiar po pomiarze, bez "
         "skoków: więc {ratio} nie bierze się ani z niestabilnego treningu, ani z przeuczenia. "
         "{why}"
     ),
     "monitor.up.rose_steadily": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}), ale {train} wynosi teraz "
-        "{recent_at}, więcej niż {before_at}, i rośnie równo, ewaluacja po ewaluacji, bez "
+        "{recent_at}, więcej niż {before_at}, i rośnie równo, pomiar po pomiarze, bez "
         "skoków: to nie niestabilny trening ani przeuczenie. {why} Najlepsza wartość: "
         "{best:.4g} w epoce {best_epoch}."
     ),
@@ -1952,7 +1956,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.up.fire": (
         "{metric} rośnie na końcu {strips} (wartości: {trail}): model radzi sobie coraz gorzej "
-        "na nowych danych, to oznaka przeuczenia (overfittingu). Najlepsza wartość: {best:.4g} w epoce "
+        "na nowych danych, to oznaka przeuczenia (ang. overfitting). Najlepsza wartość: {best:.4g} w epoce "
         "{best_epoch}."
     ),
     "monitor.up.plateau_chance": (
@@ -2175,7 +2179,7 @@ MESSAGES: dict[str, str] = {
     # a training twin that climbed smoothly (nngraph/monitor/_steady_rise.py): not unstable
     "monitor.patience.reading.rose_steadily": (
         "{train} też się pogarsza (teraz {train_now:.4g}; na początku {train_first:.4g}), ale"
-        " rośnie równo, ewaluacja po ewaluacji, bez skoków: to nie niestabilny trening ani"
+        " rośnie równo, pomiar po pomiarze, bez skoków: to nie niestabilny trening ani"
         " przeuczenie. {why}"
     ),
     "monitor.patience.reading.not_below": (
@@ -2540,7 +2544,7 @@ MESSAGES: dict[str, str] = {
     # warstwa BatchNorm za zgłoszoną, która w każdym widzianym kroku dostaje {values} (2)
     # wartości na kanał
     "monitor.grad.remedy.small_batch": (
-        "Najpewniej winna jest warstwa BatchNorm '{norm}': w trybie treningowym normalizuje "
+        "Najpewniej winna jest warstwa BatchNorm '{norm}': w trybie treningu normalizuje "
         "każdy kanał po całej partii, a partie dają jej tylko {values} wartości na kanał. Po "
         "normalizacji do średniej 0 i wariancji 1 dwie wartości zawsze stają się -1 i +1, "
         "cokolwiek wejdzie, więc wstecz przez nią do wcześniejszych warstw prawie nie płynie "
@@ -2800,7 +2804,7 @@ MESSAGES: dict[str, str] = {
         "krzyżowa dla jednego wyjścia zawsze daje 0)."
     ),
     "monitor.grad.never_stepped": (
-        "Zapisano już {epochs} epoki, a optimizer.step() nie wykonano ani razu, choć "
+        "Zapisano już {epochs}, a optimizer.step() nie wykonano ani razu, choć "
         "po loss.backward() model ma gradienty: wagi się nie zmieniają, więc strata stoi "
         "tam, gdzie zaczęła. Wywołuj optimizer.step() po loss.backward() w każdym kroku "
         "uczenia."
@@ -2860,7 +2864,7 @@ MESSAGES: dict[str, str] = {
         "optymalizator nie zawiera {names}, choć mają requires_grad=True: optimizer.step() nigdy ich nie"
         " zmienia, a optimizer.zero_grad() nigdy nie zeruje ich gradientów. Czy jakąś warstwę"
         " podmieniono po utworzeniu optymalizatora? Utwórz optymalizator po ostatniej zmianie"
-        " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)"
+        " modelu; jeśli mają celowo zostać bez zmian, wywołaj na nich requires_grad_(False)."
     ),
     "monitor.gradwatch.ratio": (
         "GradientWatch(ratio={ratio:g}): ratio to ułamek, ile razy mniejszy może być gradient "
@@ -2991,15 +2995,19 @@ MESSAGES: dict[str, str] = {
     "monitor.count.epoch.one": "{n} epoka",
     "monitor.count.epoch.few": "{n} epoki",
     "monitor.count.epoch.many": "{n} epok",
+    "monitor.count.epoch.other": "{n} epoki",
     "monitor.count.event.one": "{n} zdarzenie",
     "monitor.count.event.few": "{n} zdarzenia",
     "monitor.count.event.many": "{n} zdarzeń",
+    "monitor.count.event.other": "{n} zdarzenia",
     "monitor.count.layer.one": "{n} warstwa",
     "monitor.count.layer.few": "{n} warstwy",
     "monitor.count.layer.many": "{n} warstw",
+    "monitor.count.layer.other": "{n} warstwy",
     "monitor.count.step.one": "{n} krok",
     "monitor.count.step.few": "{n} kroki",
     "monitor.count.step.many": "{n} kroków",
+    "monitor.count.step.other": "{n} kroku",
     "monitor.repr.best": "; najlepszy wynik {metric}: {value:.4g}",
     # monitor: przywracanie najlepszych wag
     "monitor.weights.mismatch": (
@@ -3080,7 +3088,7 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.warn.replaced": (
         "nngraph Runs: przebieg o nazwie {name!r} już był (komórka, która go tworzy,"
         " uruchomiona ponownie?): nowy przebieg zastępuje go w tabeli i na wykresie. Aby"
-        " zachować oba, nadaj nowemu inną nazwę"
+        " zachować oba, nadaj nowemu inną nazwę."
     ),
     "monitor.runs.error.copy": (
         "Runs nie można skopiować (copy.copy, copy.deepcopy) ani zapisać przez pickle czy"
@@ -3115,19 +3123,19 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.warn.metric_missing": (
         "nngraph Runs: żaden przebieg nie zapisał metryki {metric!r} (zapisane: {logged}),"
         " więc tabela pokazuje dla niej - i nie ma zwycięzcy. Porównuj według metryki, którą"
-        " zapisują przebiegi (metric='twoja_nazwa'), albo zapisuj {metric!r} w każdym przebiegu"
+        " zapisują przebiegi (metric='twoja_nazwa'), albo zapisuj {metric!r} w każdym przebiegu."
     ),
     "monitor.runs.warn.metric_close": (
         "nngraph Runs: żaden przebieg nie zapisał metryki {metric!r} (zapisane: {logged}):"
         " czy chodziło o {close!r}? Dopóki któryś jej nie zapisze, tabela pokazuje dla niej -"
-        " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}"
+        " i nie ma zwycięzcy. Porównuj według nazwy, którą zapisują przebiegi: metric={close!r}."
     ),
     "monitor.runs.warn.mode_unknown": (
         "nngraph Runs: z nazwy metryki {metric!r} nie wynika, czy lepsza jest wyższa, czy"
         " niższa wartość, więc jest traktowana jak strata (lepsza niższa) i wygrywa przebieg"
         ' z najniższą wartością; dla dokładności albo innego wyniku podaj mode="max"'
         ' (compare(..., mode="max") albo Runs(mode="max")), a mode="min", żeby zostawić ją'
-        " stratą bez tego ostrzeżenia"
+        " stratą bez tego ostrzeżenia."
     ),
     "monitor.runs.error.same_name": (
         "funkcja compare() otrzymała dwa monitory o nazwie {name!r}, a przebiegi rozróżnia "
@@ -3277,7 +3285,7 @@ MESSAGES: dict[str, str] = {
     # ten sam BatchNorm, gdy gradient się na nim nie zatrzymuje (przy dwóch bliskich wartościach
     # rządzi jego eps) albo nie jest znany
     "graph.health.vanishing_small_batch_fixed": (
-        "W trybie treningowym BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
+        "W trybie treningu BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
         " daje {what} tylko {values} wartości na kanał. Po normalizacji do średniej 0 i"
         " wariancji 1 dwie wartości zawsze stają się -1 i +1, cokolwiek wejdzie (chyba że są"
         " prawie równe), więc warstwy przed tą operacją prawie nie mają wpływu na jej wynik i"
@@ -3346,7 +3354,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.values_remedy.default": (
         "Te wagi mają domyślną inicjalizację PyTorcha (std = 1 / sqrt(3 * fan_in)), więc jej"
-        " zostawienie nie pomoże: zainicjalizuj je przez nn.init.kaiming_normal_ (std = sqrt(2 /"
+        " zostawienie nie pomoże: zainicjuj je przez nn.init.kaiming_normal_ (std = sqrt(2 /"
         " fan_in)) albo dodaj BatchNorm lub LayerNorm po każdej warstwie."
     ),
     "graph.health.values_remedy.larger": (
@@ -3357,7 +3365,7 @@ MESSAGES: dict[str, str] = {
         "Wszystkie wagi dostają gradient równy dokładnie zeru, więc nic nie uczy się z tej"
         " partii: to, co dociera do {op}, jest wszędzie dokładnie zerem, a {op} jest tam płaskie,"
         " więc oddaje dokładnie zero (y ** 2 przy y = 0: strata jest już w swoim minimum)."
-        " Ostatnia warstwa z wagami zainicjalizowanymi zerami daje same zera; strata, która ma"
+        " Ostatnia warstwa z wagami zainicjowanymi zerami daje same zera; strata, która ma"
         " tam nachylenie (entropia krzyżowa, MSE względem prawdziwych celów), rusza trening."
         " Same warstwy są w porządku."
     ),
@@ -3687,7 +3695,7 @@ MESSAGES: dict[str, str] = {
     ),
     "graph.health.hint.param": (
         "Ta wartość jest już w samych wagach: zepsuł je wcześniejszy krok uczenia (często przez"
-        " za duży współczynnik uczenia). Zainicjalizuj je od nowa albo wczytaj ponownie, potem"
+        " za duży współczynnik uczenia). Zainicjuj je od nowa albo wczytaj ponownie, potem"
         " zmniejsz współczynnik uczenia albo przytnij gradienty."
     ),
     "graph.health.nan_backward": (
@@ -4012,14 +4020,14 @@ MESSAGES: dict[str, str] = {
         " (-log {classes}), a te mają średnią {mean:.3g}"
     ),
     "graph.health.untrained_norm": (
-        "Moduł {path} ({type}) działa w trybie eval ze statystykami, od których zaczyna "
+        "Moduł {path} ({type}) działa w trybie ewaluacji ze statystykami, od których zaczyna "
         "(średnia 0, wariancja 1): nie widział jeszcze danych treningowych, więc nie "
         "normalizuje, a wartości i gradienty za nim nie są takie jak w treningu. Najpierw "
         "wytrenuj model na kilku partiach albo śledź go w trybie treningu (model.train())."
     ),
     "graph.health.untrained_norms": (
         "Warstwy normalizujące ({count}), pierwsza z nich to moduł {path} ({type}), działają w "
-        "trybie eval ze statystykami, od których zaczynają (średnia 0, wariancja 1): nie "
+        "trybie ewaluacji ze statystykami, od których zaczynają (średnia 0, wariancja 1): nie "
         "widziały jeszcze danych treningowych, więc nie normalizują, a wartości i gradienty za "
         "nimi nie są takie jak w treningu. Najpierw wytrenuj model na kilku partiach albo "
         "śledź go w trybie treningu (model.train())."
@@ -4108,9 +4116,9 @@ MESSAGES: dict[str, str] = {
     # {remedy} w saturated_*: widoczna przyczyna
     "graph.health.saturated_remedy_weights": (
         "Wagi {layer} są {times} razy większe, niż daje inicjalizacja Xaviera (odchylenie"
-        " {std:.2g} zamiast {xavier:.2g}): zainicjalizuj je przez nn.init.xavier_normal_ albo"
+        " {std:.2g} zamiast {xavier:.2g}): zainicjuj je przez nn.init.xavier_normal_ albo"
         " domyślnie, jak robi to PyTorch; jeśli urosły tak w trakcie uczenia, zmniejsz"
-        " współczynnik uczenia albo dodaj weight decay."
+        " współczynnik uczenia albo dodaj regularyzację L2 (weight_decay optymalizatora)."
     ),
     "graph.health.saturated_remedy_inputs": (
         "Dane wchodzące do warstwy przed nimi są dalekie od standaryzowanych (RMS {rms:.3g}):"
@@ -4839,7 +4847,7 @@ MESSAGES: dict[str, str] = {
         "Większość tych jednostek tanh lub sigmoid jest blisko swoich granic (-1 i 1 albo 0 i 1), gdzie ich nachylenie jest prawie zerowe: przechodzi przez nie mało gradientu, więc warstwy przed nimi prawie się nie uczą."
     ),
     "graphview.flag.help.linear_stack": "Warstwy liniowe następują tu po sobie bez funkcji aktywacji: razem są jednym przekształceniem liniowym, nie bardziej wyrazistym niż jedna warstwa.",
-    "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie eval ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
+    "graphview.flag.help.untrained_norm": "Ta warstwa normalizująca działa w trybie ewaluacji ze statystykami początkowymi: nie widziała danych treningowych, więc jeszcze nie normalizuje.",
     "graphview.flag.help.no_gradient": "Do tych wag nie dotarł żaden gradient: graf jest przecięty między nimi a funkcją straty, więc się nie uczą.",
     "graphview.flag.help.zeros": "Wszystkie wagi są tu zerami, więc warstwa nie przepuszcza sygnału i nie może się uczyć.",
     "graphview.flag.help.accumulated": (

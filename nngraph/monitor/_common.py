@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, number, plural_form
+from nngraph.i18n import message, number, plural_message
 from nngraph.i18n._catalog import shortened
 
 __all__ = [
@@ -152,7 +152,7 @@ def epochs(n: int) -> str:
     >>> epochs(1), epochs(3), epochs(12)
     ('1 epoch', '3 epochs', '12 epochs')
     """
-    return message("monitor.unit.epoch." + plural_form(n), n=n)
+    return plural_message("monitor.unit.epoch", n)
 
 
 def counted_evaluations(n: int) -> str:
@@ -161,7 +161,7 @@ def counted_evaluations(n: int) -> str:
     >>> counted_evaluations(1), counted_evaluations(2)
     ('1 evaluation', '2 evaluations')
     """
-    return message("monitor.unit.evaluation." + plural_form(n), n=n)
+    return plural_message("monitor.unit.evaluation", n)
 
 
 def fmt_step(step: float) -> str:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nngraph.monitor._common import epochs as epochs_text
+
 __all__ = ["EPOCHS", "NeverStepped"]
 
 #: epochs logged with gradients and no step before it is said (one may be an evaluation
@@ -53,4 +55,4 @@ class NeverStepped:
 
     def fields(self) -> dict[str, Any]:
         """The fields of the message: the epochs logged with gradients and no step."""
-        return {"epochs": len(self._epochs)}
+        return {"epochs": epochs_text(len(self._epochs))}

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nngraph.i18n import message
+from nngraph.monitor._common import epochs as epochs_text
 from nngraph.monitor._names import nice_name
 from nngraph.monitor._never_improved import may_be_entropy
 
@@ -145,7 +146,7 @@ class NegativeLoss:
             name=name,
             start=values[-WINDOW],
             now=values[-1],
-            epochs=WINDOW - 1,
+            epochs=epochs_text(WINDOW - 1),
         )
 
 

@@ -3,7 +3,7 @@ monitor's epoch numbers: the span part of :class:`~nngraph.monitor._detector.Det
 
 from __future__ import annotations
 
-from nngraph.i18n import message, plural_form
+from nngraph.i18n import plural_message
 
 __all__ = ["Spans"]
 
@@ -47,14 +47,14 @@ class Spans:
         ``shown`` (``None``: from before the first one) to now, in the monitor's numbers; ``2
         evaluations`` when both are in one epoch (validating twice under one ``epoch=``)."""
         unit, n = self._span(shown, evaluations)
-        return message(f"monitor.unit.{unit}.{plural_form(n)}", n=n)
+        return plural_message(f"monitor.unit.{unit}", n)
 
     def _last_epochs(self, shown: int | None, evaluations: int) -> str:
         """``the last 3 epochs``, ``the last epoch``: :meth:`_epochs_since`'s span, said as
         where the latest training values come from."""
         unit, n = self._span(shown, evaluations)
         units = "batches" if unit == "batch" else unit + "s"
-        return message(f"monitor.unit.last_{units}.{plural_form(n)}", n=n)
+        return plural_message(f"monitor.unit.last_{units}", n)
 
     def _span(self, shown: int | None, evaluations: int) -> tuple[str, int]:
         """The span of :meth:`_epochs_since`: ``("epoch", n)`` (``"batch"`` where the monitor

@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 from nngraph.errors import NNGraphError
-from nngraph.i18n import message, numeral, plural_form
+from nngraph.i18n import message, numeral, plural_message
 from nngraph.monitor._detector import KEEP, Check, Detector
 from nngraph.monitor._gl_reading import calm_verdict, unstable_verdict
 from nngraph.monitor._jump import before
@@ -240,7 +240,7 @@ class UP(Detector):
         if self.rises < self.s:
             return None
         trail = rising_trail(self._trail[-(self.s + 1) :])
-        strips = message("monitor.up.strips." + plural_form(self.s), n=self.s, strip=strip)
+        strips = plural_message("monitor.up.strips", self.s, strip=strip)
         fields = {
             "s": self.s,
             "k": self.k,

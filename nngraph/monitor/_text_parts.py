@@ -4,7 +4,7 @@ counted nouns (:func:`count`: ``3 epochs``, ``1 event``).
 
 from __future__ import annotations
 
-from nngraph.i18n import message, plural_form
+from nngraph.i18n import message, plural_message
 from nngraph.monitor._names import train_twin
 
 __all__ = ["count", "metric_parts"]
@@ -45,4 +45,4 @@ def count(noun: str, n: int) -> str:
     >>> count("epoch", 1), count("event", 0), count("event", 22)
     ('1 epoch', '0 events', '22 events')
     """
-    return message(f"monitor.count.{noun}.{plural_form(n)}", n=n)
+    return plural_message(f"monitor.count.{noun}", n)

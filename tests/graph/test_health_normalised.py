@@ -185,7 +185,7 @@ def test_batch_norm_on_two_values_per_channel_is_told_whatever_its_gradient_does
     finally:
         set_language("en")
     assert small["message"].startswith(
-        "W trybie treningowym BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
+        "W trybie treningu BatchNorm normalizuje każdy kanał po całej partii, a ta partia"
         " daje operacji batch_norm w module 1 (BatchNorm1d) tylko 2 wartości na kanał."
     )
     for batch in (16, 32, 64):

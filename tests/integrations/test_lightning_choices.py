@@ -169,7 +169,7 @@ def test_an_early_stopping_on_the_training_loss_is_told_to_stop_on_validation(
     _, said = fit([NNGraphCallback(display=False), EarlyStopping(monitor="train_loss")], 3)
     (warning,) = said
     fix = "EarlyStopping(monitor='val_loss', mode='min')"
-    assert warning.endswith(fix) and "metric='loss'" not in warning
+    assert warning.removesuffix(".").endswith(fix) and "metric='loss'" not in warning
 
 
 def test_an_early_stopping_on_a_training_accuracy_is_told_the_validation_key_and_mode() -> None:

@@ -169,7 +169,7 @@ def test_a_stop_button_stop_is_named_when_the_cell_runs_again(language: str) -> 
     if language == "en":
         assert "(the Stop button was clicked, or request_stop() called)" in text
     else:
-        assert "ten monitor zatrzymał już trening w epoce 2 (kliknięto przycisk Stop" in text
+        assert "ten monitor zatrzymał już trening w epoce 2 (kliknięto przycisk Zatrzymaj" in text
         assert "mon.should_stop pozostaje True" in text and "mon.resume()" in text
 
 
