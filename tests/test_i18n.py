@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -540,9 +541,11 @@ WARNINGS_ELSEWHERE = [
 ]
 
 
-def test_every_polish_monitor_warning_ends_with_a_full_stop() -> None:
-    """Review s48: the Runs and Patience warnings and the Lightning ones ended mid-air in Polish
-    while the Monitor's own warnings end with a full stop."""
+@pytest.mark.parametrize("catalog", [en, pl], ids=["en", "pl"])
+def test_every_monitor_warning_ends_with_a_full_stop(catalog: ModuleType) -> None:
+    """Review s48: the Runs and Patience warnings and the Lightning ones ended mid-air (in
+    both languages) while the Monitor's own warnings end with a full stop."""
     warning = re.compile(r"^monitor\.(?:\w+\.)?warn\.")
-    keys = [key for key in pl.MESSAGES if warning.match(key)] + WARNINGS_ELSEWHERE
-    assert not [key for key in keys if not pl.MESSAGES[key].rstrip().endswith((".", "?"))]
+    messages = catalog.MESSAGES
+    keys = [key for key in messages if warning.match(key)] + WARNINGS_ELSEWHERE
+    assert not [key for key in keys if not messages[key].rstrip().endswith((".", "?"))]

@@ -968,7 +968,7 @@ MESSAGES: dict[str, str] = {
         " ng.Monitor(model=your_model), or give it to this monitor through its model attribute"
         " (.model = your_model). Until then its detectors stay silent: the curve joins two"
         " models, and the jump where the new one starts says nothing about the learning rate"
-        " or overfitting"
+        " or overfitting."
     ),
     "monitor.error.not_module": "{what} needs a torch.nn.Module, got {type_name}",
     "monitor.error.listener": "add_listener() needs a callable, got {got!r}",
@@ -1037,31 +1037,31 @@ MESSAGES: dict[str, str] = {
         'nngraph Runs: mode="max" makes the run with the highest {metric!r} the winner, and'
         " each run's best epoch its highest, but the name {metric!r} is that of a loss or an"
         ' error, where lower is better; pass mode="min", or leave mode out and the name'
-        " decides, unless higher really is better"
+        " decides, unless higher really is better."
     ),
     "monitor.runs.warn.mode_against_name.max": (
         'nngraph Runs: mode="min" makes the run with the lowest {metric!r} the winner, and'
         " each run's best epoch its lowest, but the name {metric!r} is that of an accuracy or a"
         ' score, where higher is better; pass mode="max", or leave mode out and the name'
-        " decides, unless lower really is better"
+        " decides, unless lower really is better."
     ),
     "monitor.patience.warn.mode_against_name.min": (
         'nngraph Patience: mode="max" counts a higher {metric!r} as an improvement, but the'
         " name {metric!r} is that of a loss or an error, where lower is better: it would stop a"
         ' run whose loss keeps falling; pass mode="min", or leave mode out and the name decides,'
-        " unless higher really is better"
+        " unless higher really is better."
     ),
     "monitor.patience.warn.mode_against_name.max": (
         'nngraph Patience: mode="min" counts a lower {metric!r} as an improvement, but the name'
         " {metric!r} is that of an accuracy or a score, where higher is better: it would stop a"
         ' run whose accuracy keeps rising; pass mode="max", or leave mode out and the name'
-        " decides, unless lower really is better"
+        " decides, unless lower really is better."
     ),
     "monitor.patience.warn.mode_unknown": (
         "nngraph Patience: the name of metric {metric!r} does not say whether higher or lower is"
         " better, so it is taken as a loss: only a lower value counts as an improvement; for an"
         ' accuracy or a score pass mode="max", and mode="min" to keep it a loss without this'
-        " warning"
+        " warning."
     ),
     "monitor.warn.mode_against_name.min": (
         'nngraph Monitor: mode="max" makes the epoch with the highest {metric!r} the best one,'
@@ -1268,40 +1268,40 @@ MESSAGES: dict[str, str] = {
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
         " no detector can stop training early and no best weights are put back. Log it in "
         "validation_step, e.g. self.log({metric!r}, value), or map your name to it: "
-        "NNGraphCallback(metrics={{'your_name': {metric!r}}})"
+        "NNGraphCallback(metrics={{'your_name': {metric!r}}})."
     ),
     "monitor.lightning.metric_close": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}):"
         " did you mean {close!r}? Until it is logged, no detector can stop training early and"
         " no best weights are put back. Log it as {metric!r}, self.log({metric!r}, value), or"
-        " map your name to it: NNGraphCallback(metrics={{{close!r}: {metric!r}}})"
+        " map your name to it: NNGraphCallback(metrics={{{close!r}: {metric!r}}})."
     ),
     "monitor.lightning.metric_same_way": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
         " no detector can stop training early and no best weights are put back. {key!r} is"
         " logged, and for it too {better}: map it to {metric!r},"
         " NNGraphCallback(metrics={{{key!r}: {metric!r}}}), or log {metric!r} in"
-        " validation_step, self.log({metric!r}, value)"
+        " validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.metric_other_way": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
         " no detector can stop training early and no best weights are put back. {name!r} is"
         " logged instead, and for it {better}, so mapping it to {metric!r} would keep its worst"
         " epoch. Choose the best weights by it, {fix}, or log {metric!r} in validation_step,"
-        " self.log({metric!r}, value)"
+        " self.log({metric!r}, value)."
     ),
     "monitor.lightning.metric_which_way": (
         "NNGraphCallback: the watched metric {metric!r} was never logged (logged: {logged}), so"
         " no detector can stop training early and no best weights are put back. To choose the"
         " best weights by {name!r}, which is logged, say which way is better: {fix_max} if"
         " higher is better (an accuracy, a score), {fix_min} if lower is (a loss); or log"
-        " {metric!r} in validation_step, self.log({metric!r}, value)"
+        " {metric!r} in validation_step, self.log({metric!r}, value)."
     ),
     "monitor.lightning.rename_other_way": (
         "NNGraphCallback: metrics={{{key!r}: {name!r}}} gives {name!r} the values of {key!r},"
         " where {better_key}, while for {name!r} {better_name}: its best epoch would be the"
         " worst of {key!r}. Watch {key!r} under its own name instead, NNGraphCallback(metric="
-        "{key!r})"
+        "{key!r})."
     ),
     "monitor.lightning.better.max": "higher is better",
     "monitor.lightning.better.min": "lower is better",
@@ -1310,19 +1310,19 @@ MESSAGES: dict[str, str] = {
         " came: no detector can stop training early and no best weights are put back, although"
         " a validation DataLoader was given: the fit ended before a validation was due, or none"
         " is run ({settings}). Let it validate sooner (check_val_every_n_epoch=1), train longer,"
-        " or set limit_val_batches above 0"
+        " or set limit_val_batches above 0."
     ),
     "monitor.lightning.no_validation": (
         "NNGraphCallback: no validation ran in this fit, so the watched metric {metric!r} never"
         " came: no detector can stop training early and no best weights are put back. Give the"
         " fit a validation DataLoader, trainer.fit(model, train_dl, val_dl) (and check that"
-        " limit_val_batches is not 0)"
+        " limit_val_batches is not 0)."
     ),
     "monitor.lightning.metric_step_only": (
         "NNGraphCallback: the watched metric {metric!r} is logged per step only "
         "(on_epoch=False), and nngraph reads the values of whole epochs, so no detector can "
         "stop training early and no best weights are put back. Log it per epoch: "
-        "self.log({key!r}, value, on_epoch=True)"
+        "self.log({key!r}, value, on_epoch=True)."
     ),
     "monitor.lightning.other_model": (
         "the monitor keeps the best weights of the model given to Monitor(model=...), which is"
@@ -1341,13 +1341,13 @@ MESSAGES: dict[str, str] = {
     "monitor.lightning.error_kept": (
         "training stopped with an error: the weights are left as they were then; "
         "restore_best() on the callback's monitor (NNGraphCallback.monitor) puts the best ones "
-        "(epoch {best}) back"
+        "(epoch {best}) back."
     ),
     "monitor.lightning.earlier_best_kept": (
         "the watched metric {metric} did not come in this fit, so nothing judged the weights it"
         " trained: they are kept, and the best weights of an earlier fit (epoch {best}) were"
         " not put back over them; restore_best() on the callback's monitor"
-        " (NNGraphCallback.monitor) puts those back"
+        " (NNGraphCallback.monitor) puts those back."
     ),
     "monitor.lightning.missing": (
         "nngraph.integrations.lightning needs PyTorch Lightning: pip install nngraph[lightning]"
@@ -1384,12 +1384,12 @@ MESSAGES: dict[str, str] = {
         "NNGraphCallback: {stopper} stops training on {watched}, a metric of the training"
         " data, which goes on improving while the model memorises it: it stops late or never,"
         " not where the model does best on new data. Stop on the validation metric instead:"
-        " {fix}"
+        " {fix}."
     ),
     "monitor.lightning.stop_metric": (
         "NNGraphCallback: {stopper} stops training on {watched}, but the best weights put back "
         "into the model at the end are those of the best {metric}, so they may not come from "
-        "the epoch the stop calls best. To choose them by {watched}: {fix}"
+        "the epoch the stop calls best. To choose them by {watched}: {fix}."
     ),
     "monitor.lightning.refit": (
         "fit was run again: the curves go on from epoch {epoch} with a fresh optimizer, so the "
@@ -1418,7 +1418,7 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.lightning.min_epochs": (
         "Trainer(min_epochs={least}) keeps Lightning training after this stop, up to epoch"
-        " {last} here; the best weights are still put back at the end of fit"
+        " {last} here; the best weights are still put back at the end of fit."
     ),
     "monitor.lightning.by_batches": (
         "the training data has no length (an IterableDataset without __len__), so Lightning "
@@ -2715,7 +2715,7 @@ MESSAGES: dict[str, str] = {
         "the optimizer does not hold {names}, though they are trainable: optimizer.step() never"
         " changes them and optimizer.zero_grad() never resets their gradients. Was a layer"
         " replaced after the optimizer was made? Make the optimizer after the last change to the"
-        " model; to keep them fixed on purpose, call requires_grad_(False) on them"
+        " model; to keep them fixed on purpose, call requires_grad_(False) on them."
     ),
     "monitor.gradwatch.ratio": (
         "GradientWatch(ratio={ratio:g}): ratio is a fraction, how much smaller the first "
@@ -2926,7 +2926,7 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.warn.replaced": (
         "nngraph Runs: a run called {name!r} was there already (the cell that makes it run"
         " again?): the new run replaces it in the table and the view. To keep both, give the"
-        " new one another name"
+        " new one another name."
     ),
     "monitor.runs.error.copy": (
         "a Runs cannot be copied (copy.copy, copy.deepcopy) or saved with pickle or torch.save:"
@@ -2960,18 +2960,18 @@ MESSAGES: dict[str, str] = {
     "monitor.runs.warn.metric_missing": (
         "nngraph Runs: no run logged the metric {metric!r} (logged: {logged}), so the table"
         " shows - for it and there is no winner. Compare by a metric the runs log"
-        " (metric='your_name'), or log {metric!r} in each run"
+        " (metric='your_name'), or log {metric!r} in each run."
     ),
     "monitor.runs.warn.metric_close": (
         "nngraph Runs: no run logged the metric {metric!r} (logged: {logged}): did you mean"
         " {close!r}? Until one logs it, the table shows - for it and there is no winner."
-        " Compare by the name the runs log: metric={close!r}"
+        " Compare by the name the runs log: metric={close!r}."
     ),
     "monitor.runs.warn.mode_unknown": (
         "nngraph Runs: the name of metric {metric!r} does not say whether higher or lower is"
         " better, so it is taken as a loss (lower is better) and the run with its lowest value"
         ' wins; for an accuracy or a score pass mode="max" (compare(..., mode="max") or'
-        ' Runs(mode="max")), and mode="min" to keep it a loss without this warning'
+        ' Runs(mode="max")), and mode="min" to keep it a loss without this warning.'
     ),
     "monitor.runs.error.same_name": (
         "compare() got two monitors called {name!r}, and runs are told apart by name: make them "

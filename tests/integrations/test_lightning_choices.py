@@ -103,7 +103,7 @@ def test_a_stopping_detector_on_another_metric_is_told_once_with_the_fix() -> No
     _, said = fit([cb])
     (warning,) = said
     assert "stops training on val_acc" in warning and "the best val_loss" in warning
-    assert warning.endswith("NNGraphCallback(metric='val_acc')")
+    assert warning.endswith("NNGraphCallback(metric='val_acc').")
     _, said = fit([cb])  # a second fit: said once
     assert said == []
 
@@ -113,7 +113,7 @@ def test_lightnings_early_stopping_on_another_metric_is_told() -> None:
     _, said = fit([cb, EarlyStopping(monitor="val_acc", mode="max", patience=3)])
     (warning,) = said
     assert warning.startswith("NNGraphCallback: EarlyStopping(monitor='val_acc') stops training")
-    assert warning.endswith("NNGraphCallback(metric='val_acc')")
+    assert warning.endswith("NNGraphCallback(metric='val_acc').")
 
 
 class OwnName(Net):
@@ -169,7 +169,7 @@ def test_an_early_stopping_on_the_training_loss_is_told_to_stop_on_validation(
     _, said = fit([NNGraphCallback(display=False), EarlyStopping(monitor="train_loss")], 3)
     (warning,) = said
     fix = "EarlyStopping(monitor='val_loss', mode='min')"
-    assert warning.removesuffix(".").endswith(fix) and "metric='loss'" not in warning
+    assert warning.endswith(fix + ".") and "metric='loss'" not in warning
 
 
 def test_an_early_stopping_on_a_training_accuracy_is_told_the_validation_key_and_mode() -> None:
@@ -190,14 +190,14 @@ def test_an_early_stopping_on_a_training_accuracy_is_told_the_validation_key_and
         warnings.simplefilter("always")
         trainer.fit(Accurate(), *noise_loaders(32))
     (said,) = [str(w.message) for w in caught if w.category is NNGraphWarning]
-    assert said.endswith("EarlyStopping(monitor='val_acc', mode='max')"), said
+    assert said.endswith("EarlyStopping(monitor='val_acc', mode='max')."), said
 
 
 def test_a_given_monitor_is_told_the_fix_on_the_monitor() -> None:
     mon = Monitor(detectors=[detectors.Patience(5, metric="val_acc")], display=False)
     _, said = fit([NNGraphCallback(mon)])
     (warning,) = said
-    assert warning.endswith("ng.Monitor(metric='val_acc')")
+    assert warning.endswith("ng.Monitor(metric='val_acc').")
 
 
 ON_ACC = detectors.Patience(5, metric="val_acc")

@@ -105,7 +105,7 @@ def test_a_second_fit_that_validates_nothing_keeps_its_weights_and_says_so() -> 
         "the watched metric val_loss did not come in this fit, so nothing judged the weights it"
         f" trained: they are kept, and the best weights of an earlier fit (epoch {best.epoch})"
         " were not put back over them; restore_best() on the callback's monitor"
-        " (NNGraphCallback.monitor) puts those back"
+        " (NNGraphCallback.monitor) puts those back."
     )
     mon.restore_best(model)  # as it says
     assert same(model.state_dict(), first.states[best.epoch])

@@ -239,7 +239,7 @@ def test_a_stop_that_min_epochs_holds_back_is_said_once() -> None:
         (
             stop.epoch,
             "Trainer(min_epochs=12) keeps Lightning training after this stop, up to epoch 11"
-            " here; the best weights are still put back at the end of fit",
+            " here; the best weights are still put back at the end of fit.",
         )
     ]
 

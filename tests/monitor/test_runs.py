@@ -859,7 +859,7 @@ def test_runs_say_once_that_a_metric_name_does_not_say_which_way_is_better() -> 
         "nngraph Runs: the name of metric 'val_poprawnosc' does not say whether higher or lower"
         " is better, so it is taken as a loss (lower is better) and the run with its lowest"
         ' value wins; for an accuracy or a score pass mode="max" (compare(..., mode="max") or'
-        ' Runs(mode="max")), and mode="min" to keep it a loss without this warning'
+        ' Runs(mode="max")), and mode="min" to keep it a loss without this warning.'
     ]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a mode given, or a name that says it: nothing to say
