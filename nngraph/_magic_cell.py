@@ -18,6 +18,7 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.error import UsageError
 
 from nngraph._magic_args import asks_for_help, cell_words
+from nngraph.i18n import message
 
 __all__ = ["Cell", "CellReader", "running_cell_number"]
 
@@ -107,6 +108,9 @@ class CellReader:
     >>> from IPython.testing.globalipapp import get_ipython
     >>> CellReader(get_ipython())(["x = 1\\n"])  # any other cell is left as it is
     ['x = 1\\n']
+
+    A cell with nothing below its ``%%nngraph`` line is refused here, in nngraph's words and
+    language: IPython's own check, before the magic runs, is English only.
     """
 
     _CALL = "get_ipython().run_cell_magic('nngraph', "  # how IPython writes a `%%nngraph` cell
@@ -131,8 +135,12 @@ class CellReader:
         try:  # read as the magic reads it: `--help;` and `"--help"` ask for the help too
             words = cell_words(line)
         except UsageError:
-            return lines  # the magic says what is wrong with the line, and runs nothing
-        if asks_for_help(words):  # the help is printed, the cell not run
+            words = None  # the magic says what is wrong with the line, and runs nothing
+        if not cell:  # IPython refuses an empty cell before the magic runs, in English only
+            if words is not None and asks_for_help(words):
+                return ["get_ipython().run_line_magic('nngraph', '--help')\n"]
+            raise UsageError(message("magic.cell.empty"))
+        if words is None or asks_for_help(words):  # the help is printed, the cell not run
             return lines
         if Cell(self.shell, cell).is_async:  # a syntax error is raised here
             self.awaited.add(cell)

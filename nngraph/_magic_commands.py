@@ -199,8 +199,9 @@ class MagicCommands:
             known = ", ".join(LANGUAGES)
             print(message("magic.language", language=now, known=known, other=other))
             return
-        if len(words) != 1:
-            raise UsageError(message("magic.usage"))
+        if len(words) != 1:  # `%nngraph lang pl en`
+            got = " ".join(words)
+            raise UsageError(message("magic.lang_one", known=", ".join(LANGUAGES), got=got))
         set_language(words[0])
 
 

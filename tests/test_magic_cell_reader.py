@@ -39,3 +39,28 @@ def test_the_reader_leaves_a_line_it_cannot_split_to_the_magic(ip: Any) -> None:
     assert CellReader(ip)(lines) == lines
     result = ip.run_cell('%%nngraph "--help\nawait asyncio.sleep(0)')
     assert type(result.error_in_exec).__name__ == "UsageError"
+
+
+@pytest.mark.parametrize("line", ["", "--depth 1", "--deph 1"])
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_cell_with_nothing_below_its_line_is_refused_in_nngraphs_words(
+    ip: Any, line: str, language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sweep s48 teacher, LOW 4: `%%nngraph --depth 1` with nothing below it (a half-written
+    cell run by Shift+Enter) gave IPython's English-only "%%nngraph is a cell magic, but the
+    cell body is empty", in a Polish session too."""
+    i18n.set_language(language)
+    capsys.readouterr()
+    result = ip.run_cell(f"%%nngraph {line}".strip())
+    assert type(result.error_before_exec).__name__ == "UsageError"
+    said = capsys.readouterr().err
+    assert i18n.message("magic.cell.empty") in said and "cell body is empty" not in said
+    assert ("jeden %" if language == "pl" else "one %") in said
+
+
+def test_help_asked_on_a_cell_with_nothing_below_it_is_printed(
+    ip: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    result = ip.run_cell("%%nngraph --help")
+    assert result.success and i18n.message("magic.help") in capsys.readouterr().out

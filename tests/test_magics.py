@@ -170,6 +170,7 @@ def test_an_nngraph_error_raised_by_the_cell_is_not_turned_into_a_usage_line(ip:
         ("3 + 4", "%nngraph: 3 + 4 is a Python int, a number with no graph"),
         ("net", "net is a model, which has no graph until it runs: put %%nngraph on top"),
         ("lang de", "choose one of en, pl"),
+        ("lang pl en", "%nngraph lang takes one language, one of en, pl; got: pl en"),
         ("monitr --model net", "did you mean %nngraph monitor --model net?"),
         ("mystery --model net", "the commands are monitor, watch and lang"),
         ("monitor -o 1abc", "-o needs a Python variable name"),

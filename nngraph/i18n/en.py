@@ -472,6 +472,7 @@ MESSAGES: dict[str, str] = {
         "(help: %nngraph?)"
     ),
     "magic.language": "nngraph speaks {language} (it knows {known}): %nngraph lang {other} switches",
+    "magic.lang_one": "%nngraph lang takes one language, one of {known}; got: {got}",
     "magic.bad_depth": "%%nngraph: --depth needs a whole number >= 0, got {depth!r}",
     "magic.options_need_cell": (
         "%nngraph: cannot evaluate {expression!r}: {error}; options such as --depth and -o "
@@ -719,6 +720,11 @@ MESSAGES: dict[str, str] = {
         "e.g. -o {other}"
     ),
     # the cell magic's own errors say %%nngraph; argparse's and shlex's messages, translated
+    "magic.cell.empty": (
+        "%%nngraph records the code of its cell, and this cell has none below the %%nngraph "
+        "line: write the code to record under it (a forward pass and the loss), or use "
+        "%nngraph EXPR (one %) for the graph of one expression (help: %nngraph?)"
+    ),
     "magic.cell.bad_arguments": "%%nngraph: {error} (help: %nngraph?)",
     "magic.cell.cannot_evaluate": "%%nngraph: cannot evaluate {expression!r}: {error}",
     "magic.cell.bad_name": (

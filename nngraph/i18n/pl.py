@@ -484,6 +484,7 @@ MESSAGES: dict[str, str] = {
         "(pomoc: %nngraph?)"
     ),
     "magic.language": "język nngraph: {language} (zna: {known}); zmiana: %nngraph lang {other}",
+    "magic.lang_one": "%nngraph lang przyjmuje jeden język, jeden z {known}; podano: {got}",
     "magic.bad_depth": "%%nngraph: --depth wymaga liczby całkowitej >= 0, otrzymano {depth!r}",
     "magic.options_need_cell": (
         "%nngraph: nie da się obliczyć {expression!r}: {error}; opcje takie jak --depth i -o "
@@ -739,6 +740,11 @@ MESSAGES: dict[str, str] = {
         "nazwę, np. -o {other}"
     ),
     # błędy magii komórkowej mówią %%nngraph; komunikaty argparse i shlex, przetłumaczone
+    "magic.cell.empty": (
+        "%%nngraph nagrywa kod swojej komórki, a w tej komórce nie ma kodu pod linią %%nngraph: "
+        "wpisz pod nią kod do nagrania (przejście w przód i stratę) albo użyj %nngraph WYRAŻENIE "
+        "(jeden %), żeby zobaczyć graf jednego wyrażenia (pomoc: %nngraph?)"
+    ),
     "magic.cell.bad_arguments": "%%nngraph: {error} (pomoc: %nngraph?)",
     "magic.cell.cannot_evaluate": "%%nngraph: nie da się obliczyć {expression!r}: {error}",
     "magic.cell.bad_name": (

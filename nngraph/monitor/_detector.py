@@ -140,15 +140,18 @@ class Detector(Spans, RowOrder):
         its bump is not read as unstable training. The best value and the counts a stop
         depends on stay (``Patience`` keeps its best; ``UP`` its rises), and so does a
         blow-up of the training loss far above where the run started (see
-        :mod:`~nngraph.monitor._blowup`). GL, PQ, UP and Gap forget the training trend and
-        the value used for sudden jumps. :meth:`Monitor.restart` calls it.
+        :mod:`~nngraph.monitor._blowup`). GL, PQ and UP keep only the training value at the
+        best epoch (the first fit's comparison: see ``TrainingTrend.restarted``) and forget
+        the value used for sudden jumps; Gap forgets the training trend. :meth:`Monitor.restart`
+        calls it.
 
             >>> from nngraph.monitor.detectors import GL
             >>> gl = GL(5)
             >>> _ = [gl.update(e, loss=t, val_loss=v) for e, t, v in [(1, 0.6, 0.6), (2, 0.3, 0.4)]]
             >>> gl.restart()  # a fresh optimizer: training rises a little, no verdict on it
-            >>> print(gl.update(3, loss=0.7, val_loss=0.45).message)  # doctest: +ELLIPSIS
-            validation loss is 12.5% above its best (0.4 at epoch 2): the model is getting ...
+            >>> event = gl.update(3, loss=0.7, val_loss=0.45)  # above 0.3, its value at epoch 2
+            >>> event.message_id, "fresh optimizer" in event.message
+            ('gl.restarted', True)
         """
         self.resume()
         if self._held is None:  # training values since the last evaluation: before the restart

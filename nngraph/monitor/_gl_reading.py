@@ -30,9 +30,12 @@ where a learning-rate warm-up raises the step size on purpose, ``warming_up``), 
 once more what the rise turns out to be, memorising or unstable training. So they do of a training loss that rose
 since the best epoch by one value only, a little (``rose_once``, see :data:`ONE_VALUE_RISE`):
 one tick after a long fall is no clear sign of unstable training (one evaluation that came
-after several epochs of training values is no single tick). A rise GL first read with no
-training loss to compare (``plain``: at the first evaluation after a restart, which forgets the
-training loss from before it) is said once more if it turns out to be unstable training.
+after several epochs of training values is no single tick). A restart keeps the training value
+at the best epoch (see ``TrainingTrend.restarted``), so the first evaluation after it is read
+as the first fit's were: a second fit's training loss below its value at the best epoch while
+the validation loss rises reads as memorising (or noise), not flatly as "getting worse". A
+rise GL first read with no training loss to compare (``plain``: none logged at the best epoch)
+is said once more if it turns out to be unstable training.
 
     >>> corrects("gl.neutral", "gl.overfit"), corrects("gl.overfit", "gl.stalled")
     (True, True)

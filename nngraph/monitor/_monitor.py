@@ -346,7 +346,7 @@ class Monitor(
 
         >>> mon = Monitor(display=False); mon.log(1, loss=0.5, val_loss=0.6); mon.restart()
         >>> mon.log(2, loss=0.9, val_loss=0.7); [e.message_id for e in mon.events]
-        ['gl.plain']
+        ['gl.restarted']
         """
         self.resume()  # restart() resuming each detector again changes nothing
         for det in self._detectors:

@@ -224,8 +224,8 @@ class GL(Detector):
         self._told: frozenset[str] = frozenset()  # the readings it gave (some said once)
         self._first: float | None = None  # the first finite value (is the best near 0?)
 
-    def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._recent = TrainingTrend(spikes=True), ()
+    def _restart(self) -> None:  # of the fit before, only the training value at the best
+        self._trend, self._recent = self._trend.restarted(), ()
         self._swings = Oscillation()
 
     def _rearm(self) -> None:

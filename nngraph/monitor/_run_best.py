@@ -16,6 +16,7 @@ from nngraph.monitor._history import Series
 from nngraph.monitor._monitor import Monitor
 from nngraph.monitor._names import training_base, validation_base
 from nngraph.monitor._run_row import row_at
+from nngraph.monitor._watched import SPELLINGS, validation_key
 
 __all__ = [
     "best_of",
@@ -29,21 +30,6 @@ __all__ = [
 
 #: Best values this close (relatively) tie: float32 rounding, as 13 / 15 in float32 and float64.
 TIE = 1e-6
-
-
-#: One metric's names that libraries spell differently: Keras logs ``val_accuracy``, much
-#: other code ``val_acc``.
-_SPELLINGS = {"accuracy": "acc"}
-
-
-def _validation_base(name: str) -> str | None:
-    """:func:`validation_base`, one name for each metric spelled several ways.
-
-    >>> _validation_base("val_accuracy") == _validation_base("valid_acc") == "acc"
-    True
-    """
-    base = validation_base(name)
-    return None if base is None else _SPELLINGS.get(base, base)
 
 
 def metric_of(mon: Monitor, metric: str) -> str:
@@ -60,13 +46,13 @@ def metric_of(mon: Monitor, metric: str) -> str:
     """
     if metric in mon.series:
         return metric
-    base = _validation_base(metric)
+    base = validation_key(metric)
     if base is None:  # a training metric: loss, train_loss, train/loss are one
         base = _training_base(metric)
         return next((name for name in mon.series if _training_base(name) == base), metric)
-    if _validation_base(mon.metric) == base and mon.metric in mon.series:
+    if validation_key(mon.metric) == base and mon.metric in mon.series:
         return mon.metric
-    return next((name for name in mon.series if _validation_base(name) == base), metric)
+    return next((name for name in mon.series if validation_key(name) == base), metric)
 
 
 def column_key(name: str) -> tuple[bool, str]:
@@ -77,7 +63,7 @@ def column_key(name: str) -> tuple[bool, str]:
         >>> column_key("val/acc") == column_key("valid_acc"), column_key("train_loss")
         (True, (False, 'loss'))
     """
-    base = _validation_base(name)
+    base = validation_key(name)
     return (True, base) if base is not None else (False, _training_base(name) or name)
 
 
@@ -113,7 +99,7 @@ def _training_base(name: str) -> str | None:
     if validation_base(name) is not None:
         return None
     base = training_base(name) or name
-    return _SPELLINGS.get(base, base)
+    return SPELLINGS.get(base, base)
 
 
 def best_of(mon: Monitor, metric: str, mode: Literal["min", "max"]) -> Best | None:

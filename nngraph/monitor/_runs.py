@@ -103,6 +103,7 @@ class Runs(NotCopyable, not_copied="monitor.runs.error.copy"):
             if ours and metric in self._mode_said:
                 warnings.filterwarnings("ignore", message=MODE_WARNING)  # the Runs said it
             monitor = Monitor(model=model, name=name, **kwargs)
+        monitor._follows_names = True  # its best where the table marks it (val_accuracy)
         if ours and mode_against_name(self._mode, metric):
             self._mode_said.add(metric)  # the monitor said it: the Runs need not again
         return self.add(monitor)

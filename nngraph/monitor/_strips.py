@@ -103,8 +103,8 @@ class PQ(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
 
-    def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._recent = TrainingTrend(spikes=True), ()
+    def _restart(self) -> None:  # of the fit before, only the training value at the best
+        self._trend, self._recent = self._trend.restarted(), ()
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:
@@ -213,8 +213,8 @@ class UP(Detector):
         self._swings = Oscillation()  # the latest evaluations: does the run oscillate?
         self._recent: tuple[float, ...] = ()  # the last 3 values (see _jump.before)
 
-    def _restart(self) -> None:  # training values from before a restart are not compared
-        self._trend, self._recent = TrainingTrend(spikes=True), ()
+    def _restart(self) -> None:  # of the fit before, only the training value at the best
+        self._trend, self._recent = self._trend.restarted(), ()
         self._swings = Oscillation()
 
     def _check(self, value: float, train: float | None) -> Check:

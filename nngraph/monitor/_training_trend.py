@@ -50,12 +50,36 @@ class TrainingTrend:
         self._lately: tuple[float, ...] = ()  # the latest values, for the pace (see WINDOWS)
         self._up_to_best: tuple[float, ...] = ()  # those at the best epoch
         self._pace: tuple[float, bool, float] | None = None  # its pace, steadiness and noise
+        self._at_best: tuple[int, float] | None = None  # the value logged at the best epoch
+
+    def restarted(self) -> TrainingTrend:
+        """The trend to go on with after a restart (a fresh optimizer, maybe from the best
+        weights put back: a second fit): only the training value at the best epoch is kept,
+        so the first evaluation after it is compared with that value as the first fit's
+        evaluations were, and not with the values of the epochs trained since the best by
+        the fit before (a rise from its low is the restart's, see
+        :mod:`~nngraph.monitor._gl_reading`).
+
+            >>> trend = TrainingTrend()
+            >>> for epoch, (train, best) in enumerate([(0.9, True), (0.5, True), (0.2, False)], 1):
+            ...     trend.add(epoch, train, best=best)
+            >>> again = trend.restarted()
+            >>> again.now() is None  # one value: nothing to compare yet
+            True
+            >>> again.add(4, 0.45, best=False); t = again.now(); (t.before, t.recent, t.start)
+            (0.5, 0.45, 2)
+        """
+        fresh = TrainingTrend(spikes=self._spikes)
+        if self._at_best is not None:
+            fresh.add(*self._at_best, best=True)
+        return fresh
 
     def add(self, shown: int, train: float | None, *, best: bool) -> None:
         """One evaluation, shown as epoch ``shown``: its training value (None: not logged) and
         whether it is a new best."""
         if best:
             self._head, self._tail, self._count = (), (), 0
+            self._at_best = None if train is None else (shown, train)
         if train is not None:
             self._add(shown, train)
         if best:  # the values up to the best epoch, from before its head and tail

@@ -4,7 +4,9 @@
 
 - follows the validation loss under the name it is logged with (``valid_loss``, ``val/loss``,
   ``validation_loss``, ...) when the user did not choose ``metric=``: the best epoch and the
-  classroom detectors then watch that name instead of ``val_loss``;
+  classroom detectors then watch that name instead of ``val_loss``; in a run made by
+  ``ng.Runs.new()``, a chosen validation metric too, under another name of it (Keras's
+  ``val_accuracy`` for ``val_acc``), as the table of the runs counts them as one;
 - says once, in plain words, when the monitor's metric or a detector's metric was never logged
   in the first :data:`WAIT` epochs that validated (one logged only every 5th epoch is not
   missing), or at ``close()``, and which metrics were; one that looks like a slip of a name
@@ -50,7 +52,7 @@ from nngraph.monitor._names import held_out_base, is_validation, validation_base
 from nngraph.monitor._practical import Divergence
 from nngraph.monitor.detectors import Detector, classroom
 
-__all__ = ["WAIT", "MetricWatching", "refines"]
+__all__ = ["SPELLINGS", "WAIT", "MetricWatching", "refines", "validation_key"]
 
 #: Validation calls a watched metric may be missing before it is said to be never logged.
 WAIT = 10
@@ -83,6 +85,7 @@ class MetricWatching:
         are the classroom default (``detectors=None``)."""
         self._follows = follows
         self._chosen = not follows  # metric= given
+        self._follows_names = False  # a run of ng.Runs: follow another name of a chosen metric
         self._first_epoch: int | None = None  # the epoch of the first call
         self._classroom_set = classroom_set
         self._watch_checked = False  # all said (Lightning's callback says it itself)
@@ -93,8 +96,12 @@ class MetricWatching:
         self._batches_said = False
 
     def _follow_loss(self, values: Mapping[str, float]) -> None:
-        """Watch the validation loss under the name this call logs it with, the first time."""
+        """Watch the validation loss under the name this call logs it with, the first time;
+        with ``_follows_names``, a chosen validation metric never logged under its own name,
+        under another name of it this call logs (see :meth:`_follow_other_name`)."""
         if not self._follows:
+            if self._follows_names:
+                self._follow_other_name(values)
             return
         if self.metric in values:
             self._follows = False
@@ -103,6 +110,23 @@ class MetricWatching:
         if alias is None:
             return
         self._follows = False
+        self._watch(alias)
+
+    def _follow_other_name(self, values: Mapping[str, float]) -> None:
+        """Watch the chosen metric under the name this call logs it with, where it is another
+        name of one validation metric (Keras's ``val_accuracy`` for ``val_acc``, ``val/loss``
+        for ``val_loss``), in a run of ``ng.Runs``: its table counts them as one column and
+        marks the run's best epoch by it, so the run's own best and ``restore_best()`` agree
+        with it. A monitor made alone keeps the name chosen (and says "did you mean")."""
+        if self.metric in values or self.metric in self.series:
+            return
+        key = validation_key(self.metric)
+        alias = next((n for n in values if key is not None and validation_key(n) == key), None)
+        if alias is not None:
+            self._watch(alias)
+
+    def _watch(self, alias: str) -> None:
+        """Watch ``alias``, the name the watched metric is logged with."""
         self.metric = alias
         # keep a detector that already watches every loss name; a new one first catches up
         # on the calls before this one (their training losses: see DetectorFeeding)
@@ -130,7 +154,7 @@ class MetricWatching:
         """Warn once if a watched metric was never logged: at the validation call after the
         first :data:`WAIT` (each may log its metrics in several calls; a metric may be logged
         every few epochs), or at ``close()`` after one. A name close to one logged (a slip:
-        ``val_accuracy`` for ``val_acc``) is said early: at the first call of an epoch after
+        ``val_acuracy`` for ``val_acc``) is said early: at the first call of an epoch after
         the first that validated (``epoch``: this call's). Before anything validated, see
         :meth:`_check_unvalidated`."""
         if self._watch_checked:
@@ -233,6 +257,25 @@ class MetricWatching:
         names = [name for name in self.series if not (early and refines(name, metric))]
         found += difflib.get_close_matches(metric, names, n=1, cutoff=cutoff)
         return found[0] if found else ""
+
+
+#: One metric's names that libraries spell differently: Keras logs ``val_accuracy``, much
+#: other code ``val_acc``.
+SPELLINGS = {"accuracy": "acc"}
+
+
+def validation_key(name: str) -> str | None:
+    """One name for each validation metric, whatever its prefix or spelling (None for a name
+    that is not one): the same for ``val_acc``, ``valid_acc``, ``val/acc`` and Keras's
+    ``val_accuracy``.
+
+        >>> validation_key("val_accuracy") == validation_key("valid_acc") == "acc"
+        True
+        >>> validation_key("val/loss"), validation_key("loss")
+        ('loss', None)
+    """
+    base = validation_base(name)
+    return None if base is None else SPELLINGS.get(base, base)
 
 
 def refines(name: str, metric: str) -> bool:

@@ -1,7 +1,8 @@
 """The loss view as a static SVG: what a saved notebook or nbconvert HTML shows without a kernel.
 
 Hand-written (no matplotlib needed): one panel per metric, training and validation curves as
-polylines, the best epoch as a green ring and dashed line, events as triangles whose
+polylines, the best epoch as a green ring and dashed line (compared runs: each in its run's
+colour, as the live view), events as triangles whose
 explanation is the SVG ``<title>`` (a browser shows it on hover). The legend follows the title
 and wraps onto further rows, which make every panel taller; compared runs have one legend above
 all panels instead, as the live view: each run's name in its colour, then the two line styles
@@ -38,6 +39,7 @@ __all__ = ["empty_lines", "loss_svg"]
 #: the live view's colours (js/src/loss/panel.js): a run keeps its colour in the saved picture
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]  # fmt: skip
+BEST_COLOR = "#2e7d32"  # one run's best-epoch ring (the live view's .ng-loss-best)
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 420, 210, 52, 12, 24, 26
 LINE, GAP = 14, 8  # height of a legend row, space between legend entries
 SAMPLE, DASH = 22, "5 4"  # length of a line sample in the runs' legend; a training curve's dash
@@ -387,18 +389,21 @@ def _panel(
             out.append(
                 _legend_text(ox + lx, oy + 15 + LINE * row, shown, label, f' fill="{color}"')
             )
-    for rs in marks.values():
+    for run, rs in marks.items():
         best = rs.get("best")
+        # compared runs: each ring in its run's colour (one green was read as the third run's)
+        ring = _color(kind, run, "", runs, metrics) if kind == "runs" else BEST_COLOR
         if best and math.isfinite(_num(best.get("step"))):
             bx, bv = px(_num(best["step"])), _num(best.get("value"))
             text = strings.get("lossview.best", "best epoch {epoch}").format(
                 epoch=best.get("epoch"), metric=best.get("metric"), value=_fmt(bv), step=""
             )
+            text = f"{run}: {text}" if kind == "runs" and run else text  # as the live view
             out.append(
                 f'<g><title>{xml_text(text)}</title><line x1="{bx:.1f}" x2="{bx:.1f}" '
-                f'y1="{oy + top}" y2="{oy + top + ph}" stroke="#2e7d32" stroke-dasharray="3 3"/>'
+                f'y1="{oy + top}" y2="{oy + top + ph}" stroke="{ring}" stroke-dasharray="3 3"/>'
                 + (
-                    f'<circle cx="{bx:.1f}" cy="{py(bv):.1f}" r="5" fill="#fff" stroke="#2e7d32" '
+                    f'<circle cx="{bx:.1f}" cy="{py(bv):.1f}" r="5" fill="#fff" stroke="{ring}" '
                     'stroke-width="2.5"/>'
                     if ok(bv)
                     else ""

@@ -119,9 +119,10 @@ def test_a_training_loss_that_keeps_rising_after_a_restart_is_then_called_unstab
 
 
 def test_a_rise_from_the_first_evaluation_after_a_restart_is_then_called_unstable() -> None:
-    """The validation loss rose at once after the restart, with no training loss since it to
-    read: GL said "getting worse on data it does not train on" and nothing more while the
-    training loss grew 1.5 times an epoch, to 130 times its low (sweep r2)."""
+    """The validation loss rose at once after the restart, beside a training loss above its
+    value at the best epoch: too soon to tell (it said "getting worse on data it does not
+    train on"), and nothing more while the training loss grew 1.5 times an epoch, to 130
+    times its low (sweep r2); then unstable training."""
     mon = Monitor(detectors=[GL(5, stop=False)], display=False)
     for epoch, (train, val) in enumerate([(1.0, 1.0), (0.6, 0.7), (0.45, 0.55), (0.4, 0.52)], 1):
         mon.log(epoch, loss=train, val_loss=val)
@@ -129,7 +130,7 @@ def test_a_rise_from_the_first_evaluation_after_a_restart_is_then_called_unstabl
     for epoch in range(5, 17):
         mon.log(epoch, loss=0.4 * 1.5 ** (epoch - 4), val_loss=0.52 * 1.35 ** (epoch - 4))
     said = [(e.epoch, e.message_id) for e in mon.events]
-    assert said[0] == (5, "gl.plain") and len(said) == 2
+    assert said[0] == (5, "gl.restarted") and len(said) == 2
     epoch, reading = said[1]
     assert reading in UNSTABLE and 5 + SETTLING <= epoch <= 10  # after the restart's bump
     assert "try a smaller learning rate" in mon.events[1].message
@@ -147,3 +148,28 @@ def test_pq_says_a_bump_after_a_restart_is_too_soon_to_read_in_both_languages() 
         (event,) = mon.events
         assert event.message_id == "pq.restarted"
         assert ("optymalizatorem" if language == "pl" else "fresh optimizer") in event.message
+
+
+# sweep s48 teacher, finding 1: the Lightning fit cell run twice (Adam 0.05, the best weights
+# of epoch 2 put back at the end of the first fit; Lightning numbers epochs from 0)
+REFIT_FIRST = [(0.6075, 0.5278), (0.4232, 0.4394), (0.3254, 0.413), (0.2634, 0.4802)]
+REFIT_FIRST += [(0.2402, 0.5993), (0.2427, 0.6303), (0.2381, 0.6333), (0.24, 0.6173)]
+
+
+def test_the_first_epoch_of_a_second_fit_is_read_as_the_first_fits_were() -> None:
+    """GL said flatly "the model is getting worse on data it does not train on" at the first
+    epoch of the second fit, right after the callback's event said the rise comes from the
+    restart; the first fit got the careful "may have started to memorise ... or noise" on the
+    same picture (training loss below its value at the best epoch, validation 16% above)."""
+    for language, careful in (("en", "may have started to memorise"), ("pl", "szum")):
+        i18n.set_language(language)
+        mon = Monitor(display=False)
+        for epoch, (train, val) in enumerate(REFIT_FIRST):
+            mon.log(epoch, loss=train, val_loss=val)
+        mon.restart()
+        mon.log(8, loss=0.303, val_loss=0.4829)
+        first, second = [e for e in mon.events if e.detector == "GL(5)"]
+        assert (first.epoch, second.epoch) == (3, 8)
+        assert second.message_id == first.message_id != "gl.plain"
+        at_best = "0,3254" if language == "pl" else "0.3254"  # compared with epoch 2's
+        assert careful in second.message and at_best in second.message

@@ -522,6 +522,27 @@ def test_accuracy_and_acc_are_one_metric_as_keras_and_other_code_spell_it() -> N
     assert all(list(row["best"]) == ["val_acc", "accuracy"] for row in runs.rows())  # one column
 
 
+def test_a_run_logging_val_accuracy_restores_the_best_the_table_marks() -> None:
+    """Sweep s48 teacher, finding 2: `Runs(metric="val_acc")` and a run that logs Keras's
+    `val_accuracy`: the table marked its best epoch, 2, while the run's own monitor had no best
+    (`val_acc` never logged) and `restore_best()` refused: demo 07's recipe failed."""
+    torch = pytest.importorskip("torch")
+    net = torch.nn.Linear(2, 1)
+    runs = Runs(metric="val_acc", display=False)
+    mon = runs.new("keras-style", model=net)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for epoch, acc in enumerate([0.5, 0.9, 0.7], 1):
+            with torch.no_grad():
+                net.weight.fill_(epoch)
+            mon.log(epoch, loss=1 / epoch, val_accuracy=acc)
+    assert not [w for w in caught if "val_acc" in str(w.message)]  # no "did you mean"
+    (row,) = runs.rows()
+    assert mon.best is not None and mon.best.epoch == row["best_epoch"] == 2
+    runs["keras-style"].restore_best()
+    assert net.weight.flatten().tolist() == [2.0, 2.0]
+
+
 def test_the_same_monitor_cannot_be_added_twice() -> None:
     a = Monitor(name="a", display=False)
     a.log(1, val_loss=0.3)

@@ -31,13 +31,27 @@ def test_each_compared_runs_ring_lies_on_its_own_metrics_curve() -> None:
     svg = LossView(ng.compare(acc_run, loss_run, display=False)).static_svg()
     assert re.findall(r'font-weight="bold"[^>]*>([^<]*)<', svg) == ["loss", "acc"]
     rings = {
-        title.split(":")[1].split("=")[0].strip(): (cx, cy) for title, cx, cy in RING.findall(svg)
+        title.split(":")[-1].split("=")[0].strip(): (cx, cy) for title, cx, cy in RING.findall(svg)
     }
     assert set(rings) == {"val_acc", "val_loss"}
     assert float(rings["val_loss"][0]) < W < float(rings["val_acc"][0])  # loss left, acc right
     for metric, color in (("val_acc", PALETTE[0]), ("val_loss", PALETTE[1])):
         point = ",".join(rings[metric])  # the ring is a point of its run's curve
         assert any(point in line.split() for line in polylines(svg, color)), metric
+
+
+def test_each_compared_runs_ring_is_drawn_in_its_runs_colour() -> None:
+    """Sweep s48 teacher, LOW 7: every ring and its dotted line were one dark green, close to
+    the third run's line, so a student read the rings of `small` and `large` as `medium`'s."""
+    runs = ng.Runs(display=False)
+    for name, turn in (("small", 6), ("medium", 4), ("large", 3)):
+        mon = runs.new(name)
+        for epoch in range(1, 9):
+            mon.log(epoch, loss=1 / epoch, val_loss=0.3 + abs(epoch - turn) / 10)
+    svg = LossView(runs).static_svg()
+    ring = r'<title>(\w+): best epoch[^<]*</title><line [^>]*stroke="([^"]+)"[^>]*/><circle '
+    rings = re.findall(ring + r'[^>]*stroke="([^"]+)"', svg)  # each named as the live view does
+    assert rings == [(name, PALETTE[i], PALETTE[i]) for i, name in enumerate(runs.names)]
 
 
 def test_a_monitors_ring_and_events_stay_on_its_metrics_panel() -> None:

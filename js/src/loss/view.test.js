@@ -357,6 +357,12 @@ describe("the loss view", () => {
     expect(rows.map((r) => r.firstChild?.textContent)).toEqual(["small", XSS]);
     expect(rows[1].className).toBe("ng-win");
     expect(el.querySelectorAll(".ng-loss-best").length).toBe(2);
+    // each run's best-epoch ring in its run's colour (the static picture does the same)
+    const rings = [...el.querySelectorAll(".ng-loss-best")].map((m) => [
+      /** @type {HTMLElement} */ (m).dataset.run,
+      /** @type {HTMLElement} */ (m).style.color,
+    ]);
+    expect(rings).toEqual([["small", "rgb(31, 119, 180)"], [XSS, "rgb(255, 127, 14)"]]);
     expect(el.querySelector("img")).toBeNull();
   });
 });
