@@ -1,0 +1,156 @@
+"""A watched model whose weights never change while a training loss is logged (sweep s48): the
+loop a student writes most, ``ng.Monitor(model=model)`` alone, with ``optimizer.step()``
+forgotten, an optimizer built over another model's parameters (the model cell run again after
+the optimizer's), a learning rate of 0, or training inside ``torch.no_grad()``. The loss is
+then flat, and Patience's "not learning" 20 epochs later says only what to check in general.
+
+The monitor reads the weights (their sums and norms, see
+:func:`~nngraph.monitor._best.weight_sums`: the same test as for a model not trained any
+more) at the first call of each epoch that logs a training loss (``loss``, ``train_loss``,
+``running_loss``: see :func:`~nngraph.monitor._names.named_as_training`), and compares them
+with those of the first such epoch. The first change ends the check, so a run that trains
+pays for two readings. Still the same after :data:`EPOCHS` such epochs (after :data:`CALLS`
+calls where each call counts as an epoch, and may be a batch of gradient accumulation), it is
+said once, as the monitor's event, unless:
+
+- the training loss fell meanwhile (by more than :data:`FELL` of its first value): then
+  another model object is trained and the loss is its (said elsewhere: ``restore_best``);
+- a :class:`~nngraph.monitor.GradientWatch` given ``monitor=`` said already why the weights
+  do not change (no ``optimizer.step()``, steps with no gradient, a loss that does not depend
+  on the weights);
+- only evaluation metrics are logged (``val_loss``, ``test_acc``): a frozen model evaluated on
+  purpose.
+
+    >>> import torch
+    >>> from nngraph.monitor import Monitor
+    >>> net = torch.nn.Linear(2, 1); mon = Monitor(model=net, display=False)
+    >>> for epoch in range(1, 4):  # optimizer.step() forgotten: the same loss each epoch
+    ...     mon.log(epoch, loss=0.7, val_loss=0.8)
+    >>> [(e.epoch, e.message_id) for e in mon.events]
+    [(3, 'unchanged.weights')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from nngraph.i18n import message
+from nngraph.monitor._best import _equal, weight_sums
+from nngraph.monitor._common import Event
+from nngraph.monitor._names import named_as_training
+from nngraph.monitor._negative_loss import epoch_means
+
+if TYPE_CHECKING:
+    from nngraph.monitor._history import Series
+
+__all__ = ["CALLS", "EPOCHS", "FELL", "MESSAGE_ID", "UnchangedWeights", "said_unchanged"]
+
+#: epochs with a training loss and the same weights before it is said (the first may be an
+#: evaluation before training, or a warm-up at a learning rate of 0)
+EPOCHS = 3
+#: ... where each call counts as an epoch (no validation, no ``epoch=``): calls may be batches
+#: that accumulate gradients over several before a step
+CALLS = 10
+#: a training loss that fell by more than this part of its first value: another model trains
+FELL = 0.05
+#: the event's message id (its words: ``monitor.unchanged.weights``)
+MESSAGE_ID = "unchanged.weights"
+#: GradientWatch's findings that say already why the weights do not change
+_WATCH_SAID = frozenset(
+    {
+        "grad.never_stepped", "grad.step_none", "grad.step_zero", "grad.closure_none",
+        "grad.closure_zero", "grad.zero_flat", "grad.zero_flat_start",
+    }
+)  # fmt: skip
+
+
+def said_unchanged(events: Iterable[Event]) -> bool:
+    """Whether ``events`` hold the monitor's reading that the weights never changed.
+
+    >>> said_unchanged([])
+    False
+    """
+    return any(e.message_id == MESSAGE_ID and e.detector == "Monitor" for e in events)
+
+
+class UnchangedWeights:
+    """Says once that the watched model's weights never changed while a training loss was
+    logged (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Check afresh: another model is watched from now on."""
+        self.done = False  # said, or the weights changed: nothing more to check
+        self._first: list[Any] | None = None  # weight_sums() at the first epoch checked
+        self._first_epoch = 0
+        self._epochs: set[int] = set()
+        self._training: dict[str, bool] = {}  # metric name -> a training metric's name
+
+    def at_log(
+        self,
+        model: Any,
+        values: Mapping[str, float],
+        epoch: int,
+        *,
+        step: float,
+        counted: bool,
+        series: Mapping[str, Series],
+        events: Iterable[Event],
+    ) -> Event | None:
+        """The event to add at a ``log()`` of ``values`` in ``epoch`` (at ``step``), or None;
+        ``counted``: each call counts as an epoch; ``events``: the monitor's so far."""
+        if self.done or model is None:
+            return None
+        trained = [name for name in values if self._is_training(name)]
+        if not trained or epoch in self._epochs:
+            return None
+        now = weight_sums(model)
+        if now is None:  # weights without values yet (lazy layers): no claim
+            return None
+        if self._first is None:
+            self._first, self._first_epoch = now, epoch
+            self._epochs.add(epoch)
+            return None
+        if not _equal(now, self._first):
+            self.done = True
+            return None
+        self._epochs.add(epoch)
+        if len(self._epochs) < (CALLS if counted else EPOCHS):
+            return None
+        self.done = True
+        if any(e.message_id in _WATCH_SAID for e in events) or _fell(series[trained[0]], epoch):
+            return None
+        return Event(
+            step=step,
+            epoch=epoch,
+            detector="Monitor",
+            kind="weights",
+            message_id=MESSAGE_ID,
+            message=message(
+                "monitor." + MESSAGE_ID, first=self._first_epoch, epochs=len(self._epochs)
+            ),
+            stop=False,
+            values={"first": self._first_epoch},
+        )
+
+    def _is_training(self, name: str) -> bool:
+        known = self._training.get(name)
+        if known is None:
+            known = self._training[name] = named_as_training(name)
+        return known
+
+
+def _fell(series: Series, epoch: int) -> bool:
+    """Whether the training loss in ``series`` fell clearly from its first epoch to ``epoch``.
+
+    >>> from nngraph.monitor._history import Series
+    >>> s = Series()
+    >>> for e, v in [(1, 0.7), (2, 0.5), (3, 0.4)]: s.append(e, v, epoch=e)
+    >>> _fell(s, 3), _fell(s, 1)
+    (True, False)
+    """
+    means = epoch_means(series, before=epoch + 1)
+    return len(means) > 1 and means[-1] < means[0] - FELL * abs(means[0])
