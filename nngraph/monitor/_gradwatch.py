@@ -50,6 +50,7 @@ from nngraph.monitor._gradnorms import layer_norms as _layer_norms
 from nngraph.monitor._gradnorms import layers_of
 from nngraph.monitor._gradnorms import select as _select
 from nngraph.monitor._gradnostep import NeverStepped
+from nngraph.monitor._unchanged import said_unchanged
 from nngraph.monitor._gradprobe import BackwardProbe
 from nngraph.monitor._gradreset import UnresetGrads
 from nngraph.monitor._gradrules import Judge
@@ -221,7 +222,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         if self._hook is not None and self._never_stepped.check(
             self.monitor._epoch_in_progress(), self.steps
         ):
-            self._emit("", "grad.never_stepped", self._never_stepped.fields())
+            if not said_unchanged(self.monitor._events):  # the monitor said it already
+                self._emit("", "grad.never_stepped", self._never_stepped.fields())
 
     def step(self) -> dict[str, float]:
         """Read every ``p.grad`` now; returns ``{layer: gradient norm}`` for this step. A watch

@@ -13,8 +13,10 @@ pays for two readings. Still the same after :data:`EPOCHS` such epochs (after :d
 calls where each call counts as an epoch, and may be a batch of gradient accumulation), it is
 said once, as the monitor's event, unless:
 
-- the training loss fell meanwhile (by more than :data:`FELL` of its first value): then
-  another model object is trained and the loss is its (said elsewhere: ``restore_best``);
+- the training loss moved meanwhile (by more than :data:`MOVED` of its first value, up or
+  down): weights that did not change give the same loss, up to the noise of dropout or of
+  batches drawn anew, so those values are another model's (the model's cell run again after
+  the monitor's: said by ``restore_best()``) or numbers typed by hand;
 - a :class:`~nngraph.monitor.GradientWatch` given ``monitor=`` said already why the weights
   do not change (no ``optimizer.step()``, steps with no gradient, a loss that does not depend
   on the weights);
@@ -44,7 +46,7 @@ from nngraph.monitor._negative_loss import epoch_means
 if TYPE_CHECKING:
     from nngraph.monitor._history import Series
 
-__all__ = ["CALLS", "EPOCHS", "FELL", "MESSAGE_ID", "UnchangedWeights", "said_unchanged"]
+__all__ = ["CALLS", "EPOCHS", "MOVED", "MESSAGE_ID", "UnchangedWeights", "said_unchanged"]
 
 #: epochs with a training loss and the same weights before it is said (the first may be an
 #: evaluation before training, or a warm-up at a learning rate of 0)
@@ -52,8 +54,9 @@ EPOCHS = 3
 #: ... where each call counts as an epoch (no validation, no ``epoch=``): calls may be batches
 #: that accumulate gradients over several before a step
 CALLS = 10
-#: a training loss that fell by more than this part of its first value: another model trains
-FELL = 0.05
+#: a training loss that moved by more than this part of its first value comes from another
+#: model (or was typed by hand): unchanged weights give the same loss, up to dropout's noise
+MOVED = 0.1
 #: the event's message id (its words: ``monitor.unchanged.weights``)
 MESSAGE_ID = "unchanged.weights"
 #: GradientWatch's findings that say already why the weights do not change
@@ -121,7 +124,7 @@ class UnchangedWeights:
         if len(self._epochs) < (CALLS if counted else EPOCHS):
             return None
         self.done = True
-        if any(e.message_id in _WATCH_SAID for e in events) or _fell(series[trained[0]], epoch):
+        if any(e.message_id in _WATCH_SAID for e in events) or _moved(series[trained[0]], epoch):
             return None
         return Event(
             step=step,
@@ -143,14 +146,14 @@ class UnchangedWeights:
         return known
 
 
-def _fell(series: Series, epoch: int) -> bool:
-    """Whether the training loss in ``series`` fell clearly from its first epoch to ``epoch``.
+def _moved(series: Series, epoch: int) -> bool:
+    """Whether the training loss in ``series`` moved clearly from its first epoch to ``epoch``.
 
     >>> from nngraph.monitor._history import Series
     >>> s = Series()
     >>> for e, v in [(1, 0.7), (2, 0.5), (3, 0.4)]: s.append(e, v, epoch=e)
-    >>> _fell(s, 3), _fell(s, 1)
+    >>> _moved(s, 3), _moved(s, 1)
     (True, False)
     """
     means = epoch_means(series, before=epoch + 1)
-    return len(means) > 1 and means[-1] < means[0] - FELL * abs(means[0])
+    return len(means) > 1 and abs(means[-1] - means[0]) > MOVED * abs(means[0])
