@@ -46,7 +46,7 @@ from nngraph.monitor._negative_loss import epoch_means
 if TYPE_CHECKING:
     from nngraph.monitor._history import Series
 
-__all__ = ["CALLS", "EPOCHS", "MOVED", "MESSAGE_ID", "UnchangedWeights", "said_unchanged"]
+__all__ = ["CALLS", "EPOCHS", "MESSAGE_ID", "MOVED", "UnchangedWeights", "said_unchanged"]
 
 #: epochs with a training loss and the same weights before it is said (the first may be an
 #: evaluation before training, or a warm-up at a learning rate of 0)
