@@ -90,6 +90,7 @@ class UnchangedWeights:
         self._first: list[Any] | None = None  # weight_sums() at the first epoch checked
         self._first_epoch = 0
         self._epochs: set[int] = set()
+        self._counted = False  # each call was counted as an epoch (no validation yet)
         self._training: dict[str, bool] = {}  # metric name -> a training metric's name
 
     def at_log(
@@ -107,6 +108,9 @@ class UnchangedWeights:
         ``counted``: each call counts as an epoch; ``events``: the monitor's so far."""
         if self.done or model is None:
             return None
+        if self._counted and not counted:  # the first validation: epochs are counted anew
+            self._epochs = {epoch}  # (the one it ends, whose batches were counted as epochs)
+        self._counted = counted
         trained = [name for name in values if self._is_training(name)]
         if not trained or epoch in self._epochs:
             return None

@@ -189,3 +189,26 @@ def test_a_watch_made_after_the_monitor_said_it_does_not_say_it_again() -> None:
     mon = train(model, opt, stepped=False, epochs=6, mon=mon, first=4)
     assert watch._never_stepped.done  # it would have said it at epoch 6
     assert watch.events == [] and said(mon) == [(SAID, 3)]
+
+
+@pytest.mark.parametrize("stepped", [False, True])
+def test_per_batch_logs_are_judged_by_the_epochs_validation_ends(stepped: bool) -> None:
+    """Before the first validation each call counted as an epoch: those are batches, so the
+    third epoch is the third validation's, not the third batch's (nor the fifth call's)."""
+    x, y = data()
+    model = net()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    mon = Monitor(model=model, display=False)
+    step = 0
+    for _ in range(6):
+        for batch in range(4):
+            step += 1
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x[batch::4]), y[batch::4])
+            loss.backward()
+            if stepped:
+                opt.step()
+            mon.log(step, loss=loss.item())
+        with torch.no_grad():
+            mon.log(step, val_loss=F.cross_entropy(model(x), y).item())
+    assert said(mon) == ([] if stepped else [(SAID, 3)])
