@@ -108,6 +108,9 @@ class Monitor(
       ``val_f1``, ``val_kappa``, ``val_ndcg@10``, ``val_reward``; the words are listed in
       ``resolve_mode``) or a likelihood (``val_log_likelihood``, ``val_elbo``), and the lowest
       otherwise (a loss); or say ``"min"`` or ``"max"``.
+    - with ``model=``, weights that have not changed at all after three epochs that logged a
+      training loss (a forgotten ``optimizer.step()``, an optimizer over another model's
+      parameters, a learning rate of 0) are said once, as an event (see ``_unchanged``).
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
       ``snapshot()`` and ``add_listener()`` for a live view.
     - ``display``: ``"auto"`` (or ``True``) = a live widget in a notebook, text lines in a
