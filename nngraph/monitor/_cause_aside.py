@@ -37,9 +37,15 @@ from typing import Any
 
 from nngraph.i18n import message, numeral
 from nngraph.monitor._common import Event
-from nngraph.monitor._unchanged import MESSAGE_ID as UNCHANGED
 
-__all__ = ["not_reset_first", "watch_cause_first", "watch_optimizer", "weight_decay_aside"]
+__all__ = [
+    "UNCHANGED",
+    "WEIGHTS_STILL",
+    "not_reset_first",
+    "watch_cause_first",
+    "watch_optimizer",
+    "weight_decay_aside",
+]
 
 #: The last part of the message ids (GL's, PQ's, UP's, the gap's, Patience's) whose words blame
 #: a learning rate too high for training that became unstable, swings or diverged; Divergence's
@@ -81,6 +87,15 @@ _KEEPS_FROM_LEARNING = {
     "not_reset": ("grad.not_reset",),
 }  # fmt: skip
 _CAUSE_OF = {mid: cause for cause, ids in _KEEPS_FROM_LEARNING.items() for mid in ids}
+#: GradientWatch's findings that say why the weights do not change at all: the monitor's own
+#: reading of that (see :mod:`~nngraph.monitor._unchanged`) is not said after one of them
+WEIGHTS_STILL = frozenset(
+    mid
+    for cause in ("never_stepped", "empty_steps", "flat_loss")
+    for mid in _KEEPS_FROM_LEARNING[cause]
+)
+#: the message id of the monitor's reading that the weights never changed
+UNCHANGED = "unchanged.weights"
 
 #: A weight decay above this is named by the weight-decay aside: 1e-4 to 1e-2 is usual, and at
 #: those a learning rate that a schedule raises is the likelier cause of a steady rise (review

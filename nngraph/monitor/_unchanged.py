@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from nngraph.i18n import message
 from nngraph.monitor._best import _equal, weight_sums
+from nngraph.monitor._cause_aside import UNCHANGED, WEIGHTS_STILL
 from nngraph.monitor._common import Event
 from nngraph.monitor._names import named_as_training
 from nngraph.monitor._negative_loss import epoch_means
@@ -58,14 +59,7 @@ CALLS = 10
 #: model (or was typed by hand): unchanged weights give the same loss, up to dropout's noise
 MOVED = 0.1
 #: the event's message id (its words: ``monitor.unchanged.weights``)
-MESSAGE_ID = "unchanged.weights"
-#: GradientWatch's findings that say already why the weights do not change
-_WATCH_SAID = frozenset(
-    {
-        "grad.never_stepped", "grad.step_none", "grad.step_zero", "grad.closure_none",
-        "grad.closure_zero", "grad.zero_flat", "grad.zero_flat_start",
-    }
-)  # fmt: skip
+MESSAGE_ID = UNCHANGED
 
 
 def said_unchanged(events: Iterable[Event]) -> bool:
@@ -128,7 +122,7 @@ class UnchangedWeights:
         if len(self._epochs) < (CALLS if counted else EPOCHS):
             return None
         self.done = True
-        if any(e.message_id in _WATCH_SAID for e in events) or _moved(series[trained[0]], epoch):
+        if any(e.message_id in WEIGHTS_STILL for e in events) or _moved(series[trained[0]], epoch):
             return None
         return Event(
             step=step,

@@ -212,3 +212,15 @@ def test_per_batch_logs_are_judged_by_the_epochs_validation_ends(stepped: bool) 
         with torch.no_grad():
             mon.log(step, val_loss=F.cross_entropy(model(x), y).item())
     assert said(mon) == ([] if stepped else [(SAID, 3)])
+
+
+def test_not_said_after_gradient_watch_said_its_steps_change_nothing() -> None:
+    """The model's cell run again after the optimizer's (s47 s38): the watch says its steps
+    have no gradient; the monitor does not say the weights' side of it again."""
+    model = net()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    mon = Monitor(model=model, display=False)
+    GradientWatch(model, optimizer=opt, monitor=mon)
+    trained = net()
+    mon = train(trained, opt, mon=mon, trained=trained)
+    assert [mid for mid, _ in said(mon)] == ["grad.step_unreached"]
