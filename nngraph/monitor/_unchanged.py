@@ -21,7 +21,9 @@ said once, as the monitor's event, unless:
   do not change (no ``optimizer.step()``, steps with no gradient, a loss that does not depend
   on the weights);
 - only evaluation metrics are logged (``val_loss``, ``test_acc``): a frozen model evaluated on
-  purpose.
+  purpose;
+- every gradient the model holds is exactly zero: the loss does not depend on the weights
+  (cross-entropy over one output), which ``health()`` and GradientWatch name; the loop is fine.
 
     >>> import torch
     >>> from nngraph.monitor import Monitor
@@ -124,6 +126,8 @@ class UnchangedWeights:
         self.done = True
         if any(e.message_id in WEIGHTS_STILL for e in events) or _moved(series[trained[0]], epoch):
             return None
+        if _zero_gradients(model):  # a loss that does not depend on the weights: not the loop
+            return None
         return Event(
             step=step,
             epoch=epoch,
@@ -142,6 +146,21 @@ class UnchangedWeights:
         if known is None:
             known = self._training[name] = named_as_training(name)
         return known
+
+
+def _zero_gradients(model: Any) -> bool:
+    """Whether every gradient the model holds is exactly zero (and there is one): the loss does
+    not change with the weights (cross-entropy over a single output is always 0, s47 s25), so
+    no step changes them, and the loop is not what to check.
+
+    >>> import torch
+    >>> net = torch.nn.Linear(2, 1); _zero_gradients(net)
+    False
+    >>> (net(torch.ones(1, 2)) * 0).sum().backward(); _zero_gradients(net)
+    True
+    """
+    grads = [p.grad for p in model.parameters() if p.grad is not None]
+    return bool(grads) and not any(bool(g.any()) for g in grads)
 
 
 def _moved(series: Series, epoch: int) -> bool:

@@ -224,3 +224,19 @@ def test_not_said_after_gradient_watch_said_its_steps_change_nothing() -> None:
     trained = net()
     mon = train(trained, opt, mon=mon, trained=trained)
     assert [mid for mid, _ in said(mon)] == ["grad.step_unreached"]
+
+
+def test_a_loss_that_gives_no_gradient_is_not_blamed_on_the_loop() -> None:
+    """Cross-entropy over one output is always 0 (s47 s25): the steps run, with nothing to
+    apply; asking whether optimizer.step() is called would mislead."""
+    x, y = data()
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    mon = Monitor(model=model, display=False)
+    for epoch in range(1, 6):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y.float().unsqueeze(1))
+        loss.backward()
+        opt.step()
+        mon.log(epoch, loss=loss.item(), val_loss=loss.item() + 0.1)
+    assert mon.events == []
