@@ -1648,6 +1648,19 @@ MESSAGES: dict[str, str] = {
     "monitor.aside.cause.not_reset": (
         "that the gradients are not reset between steps (no optimizer.zero_grad())"
     ),
+    "monitor.aside.cause.shrunk": (
+        "that the weights have shrunk to a hundredth or less of where PyTorch starts them, so"
+        " the gradient vanishes: most often a weight_decay far too strong (1e-4 to 1e-2 is"
+        " usual)"
+    ),
+    # in front of Patience's stop on a model that is not learning, when the monitor found
+    # earlier that its weights never change (nngraph/monitor/_unchanged.py)
+    "monitor.aside.unchanged_first": (
+        "Before you call resume() or change the learning rate: the monitor found {when} that"
+        " the model's weights have not changed at all since the first epoch, so more epochs"
+        " cannot help. Fix the training loop first (that message says what to check). What"
+        " the curves show: {message}"
+    ),
     "monitor.gl.plateau": (
         "{metric} is {above} ({best:.4g} at epoch {best_epoch}) while {train} "
         "has hardly moved, {level} ({recent_at}, against {before_at}): neither loss "
@@ -2670,6 +2683,16 @@ MESSAGES: dict[str, str] = {
         "stays where it started. Call optimizer.step() after loss.backward() in each "
         "training step."
     ),
+    # a Monitor(model=...) whose model's weights never changed while a training loss was logged
+    # (nngraph/monitor/_unchanged.py)
+    "monitor.unchanged.weights": (
+        "The model's weights have not changed at all since epoch {first} ({epochs} epochs"
+        " logged with a training loss), so it learns nothing. Check that optimizer.step() is"
+        " called after loss.backward() in each training step, that the optimizer is built over"
+        " this model's parameters (optimizer = torch.optim.SGD(model.parameters(), lr=...),"
+        " made after the model, as Monitor(model=model) is), that the learning rate is not 0,"
+        " and that training does not run inside torch.no_grad()."
+    ),
     "monitor.grad.zero_flat_start": (
         "{call} ran {steps} times in a row while every gradient was exactly zero, from the first "
         "step on, and loss.backward() itself gave these zeros: the loss does not change with the "
@@ -2827,6 +2850,13 @@ MESSAGES: dict[str, str] = {
     ),
     "monitor.summary.no_finite": "no best {metric} yet: every value so far was NaN or infinite",
     "monitor.summary.restore": "{call} puts those weights back",
+    # instead of the restore line, where the watched loss fell below 0 without bound (NLLLoss
+    # on raw scores: nngraph/monitor/_negative_loss.py)
+    "monitor.summary.negative_best": (
+        "that is only the most negative value of a loss that falls below 0 without bound (see"
+        " the warning), not a best: restore_best() would bring back no better model. Fix the"
+        " loss first (log_softmax before NLLLoss), then train again"
+    ),
     "monitor.summary.restore_watched": (
         "{call} puts those weights back into the model this monitor watches"
     ),

@@ -1734,6 +1734,18 @@ MESSAGES: dict[str, str] = {
     "monitor.aside.cause.not_reset": (
         "gradienty nie są zerowane między krokami (brak optimizer.zero_grad())"
     ),
+    "monitor.aside.cause.shrunk": (
+        "wagi zmalały do setnej części (lub mniej) wartości, od których PyTorch je zaczyna,"
+        " więc gradient zanika: najczęściej to za silny weight_decay (zwykle 1e-4 do 1e-2)"
+    ),
+    # przed zatrzymaniem przez Patience modelu, który się nie uczy, gdy monitor zauważył
+    # wcześniej, że jego wagi się nie zmieniają (nngraph/monitor/_unchanged.py)
+    "monitor.aside.unchanged_first": (
+        "Zanim wywołasz resume() albo zmienisz współczynnik uczenia: monitor zauważył {when},"
+        " że wagi modelu nie zmieniły się wcale od pierwszej epoki, więc więcej epok nie"
+        " pomoże. Najpierw popraw pętlę uczenia (tamten komunikat mówi, co sprawdzić). Co"
+        " pokazują krzywe: {message}"
+    ),
     "monitor.gl.plateau": (
         "{metric} {above} ({best:.4g} w epoce "
         "{best_epoch}), a {train} prawie się nie zmienia {level} (teraz {recent_at}, wobec "
@@ -2815,6 +2827,16 @@ MESSAGES: dict[str, str] = {
         "tam, gdzie zaczęła. Wywołuj optimizer.step() po loss.backward() w każdym kroku "
         "uczenia."
     ),
+    # Monitor(model=...), którego model nie zmienił wag, choć zapisywano stratę treningową
+    # (nngraph/monitor/_unchanged.py)
+    "monitor.unchanged.weights": (
+        "Wagi modelu nie zmieniły się wcale od epoki {first} (zapisane epoki ze stratą"
+        " treningową: {epochs}), więc model niczego się nie uczy. Sprawdź, czy optimizer.step()"
+        " jest wywoływany po loss.backward() w każdym kroku uczenia, czy optymalizator jest"
+        " zbudowany na parametrach tego modelu (optimizer = torch.optim.SGD(model.parameters(),"
+        " lr=...), utworzony po modelu, tak jak Monitor(model=model)), czy współczynnik uczenia"
+        " nie jest równy 0 i czy uczenie nie działa wewnątrz torch.no_grad()."
+    ),
     "monitor.grad.zero_flat_start": (
         "{call} wykonano {steps} razy z rzędu, gdy każdy gradient był dokładnie zerem, od "
         "pierwszego kroku, a te zera dało już samo loss.backward(): strata nie zmienia się "
@@ -2984,6 +3006,13 @@ MESSAGES: dict[str, str] = {
         "brak najlepszego wyniku {metric}: każda dotychczasowa wartość była NaN lub nieskończona"
     ),
     "monitor.summary.restore": "{call} przywraca te wagi",
+    # zamiast wiersza o restore_best, gdy obserwowana strata spada poniżej 0 bez końca
+    # (NLLLoss na surowych wynikach: nngraph/monitor/_negative_loss.py)
+    "monitor.summary.negative_best": (
+        "to tylko najbardziej ujemna wartość straty, która spada poniżej 0 bez końca (zob."
+        " ostrzeżenie), a nie najlepszy wynik: restore_best() nie przywróci lepszego modelu."
+        " Najpierw popraw stratę (log_softmax przed NLLLoss), potem ucz od nowa"
+    ),
     "monitor.summary.restore_watched": (
         "{call} przywraca te wagi do modelu obserwowanego przez ten monitor"
     ),

@@ -114,6 +114,7 @@ class BestTracking:
     #: a log() call: training went on)
     _restored: Best | None = None
     _changes: ModelChanges  # is the watched model the one trained?
+    _unchanged: Any  # its weights never changed while a training loss was logged (_unchanged)
     #: when the best was kept, the epoch since which the watched model had stopped changing
     #: (another object was trained), else None; or whether it had never changed while the
     #: metric did (another object, or numbers typed by hand)
@@ -212,12 +213,14 @@ class BestTracking:
         self._weights_empty = False
         self._changes = ModelChanges()
         self._best_stale, self._best_untouched, self._restored = None, False, None
+        self._unchanged.reset()  # the new model is checked afresh
 
     def _go_on_with(self, model: Any) -> None:
         """Watch ``model`` as the same run's model from now on, keeping the best weights kept
         so far: a Lightning fit resumed from a checkpoint into a new module object."""
         self._model = check_module(model, "Monitor.model")
         self._changes = ModelChanges()
+        self._unchanged.reset()
 
     @property
     def _other_model_trained(self) -> bool:

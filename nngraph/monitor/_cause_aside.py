@@ -9,9 +9,11 @@ SGD 0.01). :func:`not_reset_first` puts the cause the watch found in front of it
 So too for Patience's stop on a model that is not learning (sweep s47, M1): it suggests
 ``resume()``, as some networks sit on a plateau for a while, though the watch may have found
 already what keeps this one from learning (dead ReLU units that do not recover on their own, a
-gradient that vanishes, steps with no gradient, no ``optimizer.step()`` at all). Then that
-cause goes in front, and the sentences that suggest ``resume()`` or checking the loop are left
-out (the watch's own message says what to check).
+gradient that vanishes, steps with no gradient, no ``optimizer.step()`` at all), or the
+monitor itself that the weights never change (see :mod:`~nngraph.monitor._unchanged`). Then
+that cause goes in front, and the sentences that suggest ``resume()`` or checking the loop are
+left out (the watch's own message says what to check). A vanishing gradient in weights that
+shrank to about zero is named as such (a weight decay far too strong, review s47 L3).
 
     >>> from nngraph.monitor import Event
     >>> watch = Event(step=3, epoch=1, detector="GradientWatch", kind="gradient",
@@ -36,7 +38,14 @@ from typing import Any
 from nngraph.i18n import message, numeral
 from nngraph.monitor._common import Event
 
-__all__ = ["not_reset_first", "watch_cause_first", "watch_optimizer", "weight_decay_aside"]
+__all__ = [
+    "UNCHANGED",
+    "WEIGHTS_STILL",
+    "not_reset_first",
+    "watch_cause_first",
+    "watch_optimizer",
+    "weight_decay_aside",
+]
 
 #: The last part of the message ids (GL's, PQ's, UP's, the gap's, Patience's) whose words blame
 #: a learning rate too high for training that became unstable, swings or diverged; Divergence's
@@ -78,6 +87,15 @@ _KEEPS_FROM_LEARNING = {
     "not_reset": ("grad.not_reset",),
 }  # fmt: skip
 _CAUSE_OF = {mid: cause for cause, ids in _KEEPS_FROM_LEARNING.items() for mid in ids}
+#: GradientWatch's findings that say why the weights do not change at all: the monitor's own
+#: reading of that (see :mod:`~nngraph.monitor._unchanged`) is not said after one of them
+WEIGHTS_STILL = frozenset(
+    mid
+    for cause in ("never_stepped", "empty_steps", "flat_loss")
+    for mid in _KEEPS_FROM_LEARNING[cause]
+)
+#: the message id of the monitor's reading that the weights never changed
+UNCHANGED = "unchanged.weights"
 
 #: A weight decay above this is named by the weight-decay aside: 1e-4 to 1e-2 is usual, and at
 #: those a learning rate that a schedule raises is the likelier cause of a steady rise (review
@@ -139,14 +157,26 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     """
     if not _not_learning(event):
         return event
+    earlier = list(earlier)
+    kept = " ".join(
+        part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)
+    )
     found = _watch_found(event, earlier, _CAUSE_OF.keys())
-    if found is None:
-        return event
+    if found is None:  # the monitor's own reading: the weights never changed
+        found = _watch_found(event, earlier, {UNCHANGED}, detector="Monitor")
+        if found is None:
+            return event
+        said = message("monitor.aside.unchanged_first", when=found[1], message=kept)
+        return dataclasses.replace(event, message=said)
     seen, when = found
-    cause = message("monitor.aside.cause." + _CAUSE_OF[seen.message_id])
-    kept = [part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)]
+    cause = _CAUSE_OF[seen.message_id]
+    if cause == "vanishing" and seen.values.get("shrunk"):  # weights shrunk: weight decay
+        cause = "shrunk"
     said = message(
-        "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
+        "monitor.aside.watch_cause_first",
+        when=when,
+        cause=message("monitor.aside.cause." + cause),
+        message=kept,
     )
     return dataclasses.replace(event, message=said)
 
@@ -197,13 +227,13 @@ def weight_decay_aside(event: Event, monitor: Any) -> Event:
 
 
 def _watch_found(
-    event: Event, earlier: Iterable[Event], ids: Collection[str]
+    event: Event, earlier: Iterable[Event], ids: Collection[str], detector: str = "GradientWatch"
 ) -> tuple[Event, str] | None:
-    """The first GradientWatch event in ``earlier`` with one of the message ``ids``, counted
+    """The first event of ``detector`` in ``earlier`` with one of the message ``ids``, counted
     in ``event``'s unit and no later than it, and when it came in words; None if none."""
     for seen in earlier:
         if (
-            seen.detector == "GradientWatch"
+            seen.detector == detector
             and seen.message_id in ids
             and seen.unit == event.unit
             and seen.epoch <= event.epoch

@@ -125,8 +125,11 @@ class Advice:
         # lost while the largest layer has a gradient still, and not behind a BatchNorm on
         # batches of 2 (whose gradient is erratic: a layer before it may seem fine a while)
         lost = lost and message_id == "grad.vanishing" and not self._small_batch(layer, order)
-        causes = self.causes(layer, order, lost=lost)
-        return ("grad.vanishing_fell" if lost else message_id), {**fields, "causes": causes}
+        shrunk = shrunk_layers(self._model)
+        causes = self.causes(layer, order, lost=lost, shrunk=shrunk)
+        # shrunk: the cause a stop's prefix names (weight decay, not depth: review s47, L3)
+        fields = {**fields, "causes": causes, "shrunk": bool(shrunk)}
+        return ("grad.vanishing_fell" if lost else message_id), fields
 
     def remedy(self, first: str, order: list[str]) -> str:
         """What to do about the first layer, ``first``, learning far slower than the last
@@ -143,11 +146,13 @@ class Advice:
         key = self.acts.key
         return message(f"monitor.grad.remedy.{key}", acts=self._acts(), fixes=either(parts))
 
-    def causes(self, layer: str, order: list[str], *, lost: bool = False) -> str:
-        """Why ``layer`` gets almost no gradient: weights mostly about zero (see
-        :mod:`_gradshrunk`), a gradient it had and lost (``lost``), a BatchNorm after it on
-        batches of 2, else what the model's activations make likely."""
-        shrunk = shrunk_layers(self._model)
+    def causes(
+        self, layer: str, order: list[str], *, lost: bool = False, shrunk: list[str] | None = None
+    ) -> str:
+        """Why ``layer`` gets almost no gradient: weights mostly about zero (``shrunk``, see
+        :mod:`_gradshrunk`; read here where not given), a gradient it had and lost (``lost``), a
+        BatchNorm after it on batches of 2, else what the model's activations make likely."""
+        shrunk = shrunk_layers(self._model) if shrunk is None else shrunk
         if shrunk:
             return message("monitor.grad.causes.shrunk", weights=shown_names(shrunk))
         if lost:

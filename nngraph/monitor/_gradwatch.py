@@ -58,6 +58,7 @@ from nngraph.monitor._gradtable import gradient_marks, history_of, say, snapshot
 from nngraph.monitor._history import Series, check_max_points, check_snapshot_points
 from nngraph.monitor._nocopy import NotCopyable
 from nngraph.monitor._text import count
+from nngraph.monitor._unchanged import said_unchanged
 
 __all__ = ["GradientWatch"]
 
@@ -218,8 +219,10 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
 
     def _check_stepped(self) -> None:
         """At each log() of the monitor: a watched optimizer that never steps is said once."""
-        if self._hook is not None and self._never_stepped.check(
-            self.monitor._epoch_in_progress(), self.steps
+        if (
+            self._hook is not None
+            and self._never_stepped.check(self.monitor._epoch_in_progress(), self.steps)
+            and not said_unchanged(self.monitor._events)  # the monitor said it already
         ):
             self._emit("", "grad.never_stepped", self._never_stepped.fields())
 

@@ -63,6 +63,7 @@ from nngraph.monitor._same_data import SameData
 from nngraph.monitor._steps import StepOrdering
 from nngraph.monitor._text_lines import TextLines
 from nngraph.monitor._train_means import TrainingMeans
+from nngraph.monitor._unchanged import UnchangedWeights
 from nngraph.monitor._validation_mode import ValidationModes
 from nngraph.monitor._watched import MetricWatching
 from nngraph.monitor._weights import WeightSnapshot, check_module
@@ -107,6 +108,9 @@ class Monitor(
       ``val_f1``, ``val_kappa``, ``val_ndcg@10``, ``val_reward``; the words are listed in
       ``resolve_mode``) or a likelihood (``val_log_likelihood``, ``val_elbo``), and the lowest
       otherwise (a loss); or say ``"min"`` or ``"max"``.
+    - with ``model=``, weights that have not changed at all after three epochs that logged a
+      training loss (a forgotten ``optimizer.step()``, an optimizer over another model's
+      parameters, a learning rate of 0) are said once, as an event (see ``_unchanged``).
     - history in bounded memory (``max_points`` per metric), ``records()``, ``to_csv()``,
       ``snapshot()`` and ``add_listener()`` for a live view.
     - ``display``: ``"auto"`` (or ``True``) = a live widget in a notebook, text lines in a
@@ -164,6 +168,7 @@ class Monitor(
         self._train_means = TrainingMeans()
         self._weights = WeightSnapshot()
         self._changes = ModelChanges()
+        self._unchanged = UnchangedWeights()  # weights that never change: said once
         self._modes = ValidationModes()  # a validation without model.eval(): said once
         self._modes.watch(self._model)
         self._negative = NegativeLoss()  # NLLLoss on raw scores: said once
@@ -286,6 +291,14 @@ class Monitor(
             said := self._same_data.at_log(self.metric, values, self.series)
         ):
             warnings.warn(said, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
+        if self._model is not None and not self._unchanged.done:
+            counted = not self._evals and self._given is None  # each call an epoch: batches?
+            said = self._unchanged.at_log(
+                self._model, values, epoch, step=step_f, counted=counted,
+                series=self.series, events=self._events,
+            )  # fmt: skip
+            if said is not None:
+                self.add_event(said)
         best_epoch = self.epoch if self._given is None else epoch  # counting: epochs done
         improved = not self._evaluated_again and self._update_best(  # a repeat: the first counts
             step_f, best_epoch, values, (self._rows, self._row)
@@ -358,6 +371,7 @@ class Monitor(
         self.restart()
         self._best = self._restored = self._best_stale = None
         self._weights, self._weights_empty, self._best_untouched = WeightSnapshot(), False, False
+        self._unchanged = UnchangedWeights()
         for det in self._detectors:
             det.reset()
             self._fed[id(det)] = det  # no catch-up on the earlier model's epochs

@@ -131,6 +131,18 @@ class NegativeLoss:
                     return text
         return None
 
+    def broken_best(self, metric: str, value: float) -> bool:
+        """Whether a best ``value`` of ``metric`` is only the most negative value of a loss
+        said to fall without bound (review s47, L9): no weights worth restoring.
+
+            >>> said = NegativeLoss(); said.said = True
+            >>> said.broken_best("val_loss", -29.4), said.broken_best("val_loss", 0.2)
+            (True, False)
+            >>> said.broken_best("val_elbo", -29.4), NegativeLoss().broken_best("val_loss", -29.4)
+            (False, False)
+        """
+        return self.said and value < -CLEARLY and _may_be_class_loss(metric)
+
     def check(self, name: str, values: Sequence[float]) -> str | None:
         """The warning for the metric ``name`` whose epoch values (oldest first) are
         ``values``, the first time one falls without bound; None otherwise."""

@@ -100,13 +100,16 @@ def _training_only(mon: Monitor) -> str:
 def _restore_line(mon: Monitor, best: Best) -> str:
     """What becomes of the best weights: already put back into the watched model, not kept (the
     watched model was not the one trained), or the call that puts them back, with the names
-    the monitor and its model have in the notebook (none invented: without one, in words)."""
+    the monitor and its model have in the notebook (none invented: without one, in words); none
+    for a best that is only the most negative value of a broken loss (see NegativeLoss)."""
     if not mon._weights:
         return ""
     if mon._best_stale is not None:
         return message("monitor.summary.stale", since=mon._best_stale)
     if mon._restored is best:
         return message("monitor.summary.restored", epoch=best.epoch)
+    if mon._negative.broken_best(best.metric, best.value):  # NLLLoss on raw scores
+        return message("monitor.summary.negative_best")
     names = user_names()
     me = name_of(mon, names)
     if me is None:
