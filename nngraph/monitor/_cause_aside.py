@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import weakref
 from collections.abc import Collection, Iterable
 from typing import Any
 
 from nngraph.i18n import message, numeral
 from nngraph.monitor._common import Event
 
-__all__ = ["not_reset_first", "watch_cause_first", "watch_optimizer", "weight_decay_aside"]
+__all__ = ["not_reset_first", "watch_cause_first", "weight_decay_aside"]
 
 #: The last part of the message ids (GL's, PQ's, UP's, the gap's, Patience's) whose words blame
 #: a learning rate too high for training that became unstable, swings or diverged; Divergence's
@@ -151,43 +150,26 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     return dataclasses.replace(event, message=said)
 
 
-def watch_optimizer(monitor: Any, optimizer: Any) -> None:
-    """Let ``monitor`` know the ``optimizer`` a GradientWatch given ``monitor=`` watches (held
-    weakly): a reading of a training loss that rose steadily names its weight decay.
-
-        >>> class Run:  # a monitor's stand-in
-        ...     pass
-        >>> run = Run(); watch_optimizer(run, None); hasattr(run, "_watched_optimizers")
-        False
-    """
-    if monitor is not None and optimizer is not None:
-        monitor.__dict__.setdefault("_watched_optimizers", []).append(weakref.ref(optimizer))
-
-
-def weight_decay_aside(event: Event, monitor: Any) -> Event:
-    """``event`` with the weight decay of the optimizer watched for ``monitor`` (see
-    :func:`watch_optimizer`) after its message, where it reads a training loss that rose
-    steadily (its words end with ``monitor.trend.rose_steadily``: a weight decay too strong
-    pulls it up smoothly) and that weight decay is above :data:`STRONG_DECAY`; ``event`` itself
-    otherwise.
+def weight_decay_aside(event: Event, optimizers: Iterable[Any]) -> Event:
+    """``event`` with the largest weight decay of the ``optimizers`` (those the monitor's
+    GradientWatches watch: see :class:`~nngraph.monitor._attached.AttachedWatches`) after its
+    message, where it reads a training loss that rose steadily (its words end with
+    ``monitor.trend.rose_steadily``: a weight decay too strong pulls it up smoothly) and that
+    weight decay is above :data:`STRONG_DECAY`; ``event`` itself otherwise.
 
         >>> import torch
-        >>> class Run:  # a monitor's stand-in
-        ...     pass
-        >>> run, net = Run(), torch.nn.Linear(2, 1)
+        >>> net = torch.nn.Linear(2, 1)
         >>> opt = torch.optim.SGD(net.parameters(), lr=0.1, weight_decay=1.0)
-        >>> watch_optimizer(run, opt)
         >>> e = Event(step=22, epoch=22, detector="Patience(20)", kind="plateau",
         ...           message_id="patience.barely_improved", message="... rose steadily ...")
-        >>> weight_decay_aside(e, run).message  # not a rose_steadily reading: as it was
+        >>> weight_decay_aside(e, [opt]).message  # not a rose_steadily reading: as it was
         '... rose steadily ...'
     """
     if message("monitor.trend.rose_steadily") not in event.message:  # Patience's, GL's
         return event
     decays = [
         float(group.get("weight_decay", 0.0) or 0.0)
-        for ref in getattr(monitor, "_watched_optimizers", ())
-        if (optimizer := ref()) is not None
+        for optimizer in optimizers
         for group in getattr(optimizer, "param_groups", ())
     ]
     if not decays or max(decays) <= STRONG_DECAY:  # usual: then a schedule is likelier

@@ -38,6 +38,7 @@ from nngraph.monitor._names import is_validation, named_as_training
 from nngraph.monitor.detectors import Detector, Divergence, check_detector, checked_detectors
 
 if TYPE_CHECKING:
+    from nngraph.monitor._attached import AttachedWatches
     from nngraph.monitor._listeners import Broadcaster
     from nngraph.monitor._text import TextPrinter
 
@@ -60,6 +61,7 @@ class DetectorFeeding:
     _given: int | None  # the last epoch= number (see EpochCounting)
     _listeners: Broadcaster
     _printer: TextPrinter | None
+    _watches: AttachedWatches  # the GradientWatches given monitor= (their optimizers)
 
     def add_event(self, event: Event) -> None:
         raise NotImplementedError  # the Monitor's
@@ -205,7 +207,7 @@ class DetectorFeeding:
                 # training labels, so a watch cause is not why it does not learn (s47, M8)
                 if not labelled:
                     said = not_reset_first(said, self._events)
-                said = weight_decay_aside(said, self)
+                said = weight_decay_aside(said, self._watches.optimizers())
                 det.events[-1] = said
                 return said
         return event

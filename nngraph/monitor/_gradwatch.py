@@ -38,7 +38,6 @@ from nngraph._pretty import Text
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
-from nngraph.monitor._cause_aside import watch_optimizer
 from nngraph.monitor._common import Event
 from nngraph.monitor._gradargs import checked_limits, checked_model
 from nngraph.monitor._gradbatches import NormBatches
@@ -192,10 +191,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         self._never_stepped = NeverStepped(self._params)  # optimizer.step() forgotten
-        if optimizer is not None and monitor is not None:  # (those of freed watches dropped)
-            checks = [c for c in monitor._log_checks if c() is not None]
-            monitor._log_checks[:] = [*checks, weakref.WeakMethod(self._check_stepped)]
-        watch_optimizer(monitor, optimizer)  # its weight decay, for the monitor's readings
+        if optimizer is not None and monitor is not None:  # checked at each log(); its
+            monitor._watches.attach(self._check_stepped, optimizer)  # weight decay read
         if optimizer is not None:
             close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = StepHooks(optimizer, self._optimizer_step, after=self._mark)
