@@ -1619,6 +1619,12 @@ MESSAGES: dict[str, str] = {
         " {cause}. More epochs help little while that lasts: fix it first (the watch's message"
         " says how). What the curves show: {message}"
     ),
+    # in front of a later event of the same run, once "monitor.aside.not_reset_first" (or the
+    # watch's cause in front of Patience's stop) said it in full {when}: "at epoch 16"
+    "monitor.aside.not_reset_again": (
+        "As said {when}: the gradients are not reset between steps (no optimizer.zero_grad()),"
+        " fix that first. What the curves show: {message}"
+    ),
     "monitor.aside.cause.no_gradient": (
         "that a layer gets no gradient at all, so its weights never change"
     ),

@@ -1706,6 +1706,12 @@ MESSAGES: dict[str, str] = {
         " {when}, że {cause}. Dopóki tak jest, więcej epok niewiele pomoże: najpierw to napraw"
         " (komunikat GradientWatch mówi, jak). Co pokazują krzywe: {message}"
     ),
+    # przed późniejszym komunikatem tego samego przebiegu, gdy "monitor.aside.not_reset_first"
+    # (albo przyczyna przed zatrzymaniem Patience) powiedział to w całości {when}: "w epoce 16"
+    "monitor.aside.not_reset_again": (
+        "Jak powiedziano {when}: gradienty nie są zerowane między krokami (brak"
+        " optimizer.zero_grad()), najpierw to napraw. Co pokazują krzywe: {message}"
+    ),
     "monitor.aside.cause.no_gradient": (
         "do jednej z warstw nie dociera żaden gradient, więc jej wagi się nie zmieniają"
     ),

@@ -13,6 +13,9 @@ gradient that vanishes, steps with no gradient, no ``optimizer.step()`` at all).
 cause goes in front, and the sentences that suggest ``resume()`` or checking the loop are left
 out (the watch's own message says what to check).
 
+A run says the not-reset cause in full once: a later event it goes in front of (Patience's stop
+after GL's event) refers back to the epoch that said it ("As said at epoch 16: ...").
+
     >>> from nngraph.monitor import Event
     >>> watch = Event(step=3, epoch=1, detector="GradientWatch", kind="gradient",
     ...               message_id="grad.not_reset", message="...", stop=False)
@@ -114,6 +117,8 @@ def not_reset_first(event: Event, earlier: Iterable[Event]) -> Event:
     if found is None:
         return event
     _, when = found
+    if (again := _not_reset_again(event, event.message, when, earlier)) is not None:
+        return again
     said = message("monitor.aside.not_reset_first", when=when, message=event.message)
     return dataclasses.replace(event, message=said)
 
@@ -138,16 +143,49 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
     """
     if not _not_learning(event):
         return event
+    earlier = list(earlier)
     found = _watch_found(event, earlier, _CAUSE_OF.keys())
     if found is None:
         return event
     seen, when = found
     cause = message("monitor.aside.cause." + _CAUSE_OF[seen.message_id])
-    kept = [part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)]
-    said = message(
-        "monitor.aside.watch_cause_first", when=when, cause=cause, message=" ".join(kept)
+    kept = " ".join(
+        part for part in _SENTENCES.split(event.message) if not _SUPERSEDED.search(part)
     )
+    again = (
+        _not_reset_again(event, kept, when, earlier)
+        if seen.message_id == "grad.not_reset"
+        else None
+    )
+    if again is not None:
+        return again
+    said = message("monitor.aside.watch_cause_first", when=when, cause=cause, message=kept)
     return dataclasses.replace(event, message=said)
+
+
+def _not_reset_again(event: Event, words: str, when: str, earlier: Iterable[Event]) -> Event | None:
+    """``event`` with ``words`` as its message after a short reference back, where an event in
+    ``earlier`` (no later than ``event``, in its unit) put the watch's finding that the
+    gradients are not reset (found ``when``) in front of its own words already: one run says
+    that cause in full once (review s47, L2: GL's event, then Patience's stop); None where
+    none did."""
+    cause = message("monitor.aside.cause.not_reset")
+    told = (
+        message("monitor.aside.not_reset_first", when=when, message="").rstrip(),
+        message("monitor.aside.watch_cause_first", when=when, cause=cause, message="").rstrip(),
+    )
+    for seen in earlier:
+        if (
+            seen.detector != "GradientWatch"
+            and seen.unit == event.unit
+            and seen.epoch <= event.epoch
+            and seen.message.startswith(told)
+        ):
+            key = "at_epoch" if seen.unit == "epoch" else "at_step"
+            at = message("monitor.divergence." + key, epoch=seen.epoch, step=seen.epoch)
+            said = message("monitor.aside.not_reset_again", when=at, message=words)
+            return dataclasses.replace(event, message=said)
+    return None
 
 
 def weight_decay_aside(event: Event, optimizers: Iterable[Any]) -> Event:
