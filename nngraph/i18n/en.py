@@ -2810,10 +2810,14 @@ MESSAGES: dict[str, str] = {
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> stop suggested by {detector} at epoch {epoch}",
+    "monitor.text.stop_step": "  -> stop suggested by {detector} at step {epoch}",
     "monitor.summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
     "monitor.summary.none": "nothing logged yet",
     "monitor.summary.training_only": (
         "{metric} {last:.4g} at epoch {epoch} ({extreme} {best:.4g}); no validation metric logged"
+    ),
+    "monitor.summary.training_only_step": (
+        "{metric} {last:.4g} at step {epoch} ({extreme} {best:.4g}); no validation metric logged"
     ),
     "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
     "monitor.summary.pick_metric": (

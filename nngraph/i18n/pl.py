@@ -2963,10 +2963,15 @@ MESSAGES: dict[str, str] = {
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> {detector} proponuje zatrzymać trening w epoce {epoch}",
+    "monitor.text.stop_step": "  -> {detector} proponuje zatrzymać trening w kroku {epoch}",
     "monitor.summary.best": "najlepszy wynik {metric}: {value:.4g} w epoce {epoch} (krok {step})",
     "monitor.summary.none": "nic jeszcze nie zapisano",
     "monitor.summary.training_only": (
         "{metric} {last:.4g} w epoce {epoch} ({extreme} {best:.4g}); nie zapisano metryki "
+        "walidacyjnej"
+    ),
+    "monitor.summary.training_only_step": (
+        "{metric} {last:.4g} w kroku {epoch} ({extreme} {best:.4g}); nie zapisano metryki "
         "walidacyjnej"
     ),
     "monitor.summary.not_logged": (

@@ -22,9 +22,10 @@ epochs it caught up on; from the next call on it speaks as the others do.
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal
 
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
@@ -59,6 +60,9 @@ class DetectorFeeding:
     _rows: int  # the number of the current row (see EpochCounting)
     _last_step: float
     _given: int | None  # the last epoch= number (see EpochCounting)
+    _evals: int  # the validation calls so far (see EpochCounting)
+    _epoch_in_progress: Callable[[], int]  # EpochCounting's
+    metric: str
     _listeners: Broadcaster
     _printer: TextPrinter | None
     _watches: AttachedWatches  # the GradientWatches given monitor= (their optimizers)
@@ -84,6 +88,7 @@ class DetectorFeeding:
         ending the step (see ``Detector._judge_for_reading``: reading logs nothing); the events
         raised, recorded and sent to the live views (the caller prints them)."""
         fed = [det for det in self._detectors if id(det) in self._fed]
+        self._stamp_unit(fed)
         judged = [(det._judge_for_reading(), isinstance(det, Divergence)) for det in fed]
         events = self._untold([(event, precise) for event, precise in judged if event is not None])
         if events and self._listeners:
@@ -147,6 +152,40 @@ class DetectorFeeding:
         if event.stop and event.detector == "user" and self._user_stop is None:
             self._user_stop = event
 
+    def _unit(self) -> Literal["epoch", "step"]:
+        """What this run's readings number its calls by, the word its text lines use: "step"
+        while it has not validated, watches a validation metric and was given no ``epoch=``
+        (each call is a step, its line "step 300 ..."), so its events, their words and the
+        summary say "step 300" too (sweep s47, L2); "epoch" otherwise.
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False); mon.log(1, loss=0.9); mon._unit()
+            'step'
+            >>> mon.log(1, val_loss=1.0); mon._unit()
+            'epoch'
+        """
+        steps = not self._evals and self._given is None and is_validation(self.metric)
+        return "step" if steps else "epoch"
+
+    def _outside_stamp(self) -> tuple[Literal["epoch", "step"], int]:
+        """The unit and number an event from outside ``log()`` (a GradientWatch's) is stamped
+        with: the epoch in progress, or where the readings count steps (see :meth:`_unit`) the
+        step after the last one logged (before the first ``log()``: 1, stamped again then).
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False); mon.log(10, loss=0.9); mon._outside_stamp()
+            ('step', 11)
+        """
+        if self._unit() == "step" and self._calls:
+            return "step", math.ceil(self._last_step) + 1
+        return self._unit(), self._epoch_in_progress()
+
+    def _stamp_unit(self, detectors: Iterable[Detector]) -> None:
+        """Tell ``detectors`` the unit their next events are stamped and worded in."""
+        unit = self._unit()
+        for det in detectors:
+            det._unit = unit
+
     def _feed_detectors(self, step: float, values: dict[str, float], epoch: int) -> list[Event]:
         """Feed this call to every detector; the events it raised (recorded), stamped with the
         monitor's epoch of the evaluation they judge (``epoch``, or an earlier one for an
@@ -154,6 +193,7 @@ class DetectorFeeding:
         epoch numbers, an evaluation's training error is its epoch's (``by_epoch``)."""
         raised: list[tuple[Event, bool]] = []  # each event, and whether Divergence raised it
         by_epoch = self._given is not None
+        self._stamp_unit(self._detectors)
         for det in self._detectors:
             if id(det) not in self._fed:
                 self._catch_up(det)
@@ -167,6 +207,7 @@ class DetectorFeeding:
         """The run or the step has ended: each detector judges an evaluation it still holds back
         waiting for its training value (:meth:`Detector.close`); the events raised (recorded)."""
         self._check_new_detectors()
+        self._stamp_unit(self._detectors)
         closed = [(det.close(), isinstance(det, Divergence)) for det in self._detectors]
         return self._untold([(event, precise) for event, precise in closed if event is not None])
 

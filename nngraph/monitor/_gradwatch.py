@@ -316,9 +316,12 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                 self._emit(layer, "grad.none", {})
 
     def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
-        # the epoch the monitor is in (its epochs, not optimizer steps); step: optimizer steps
-        epoch = self.steps if self.monitor is None else self.monitor._epoch_in_progress()
-        unit: Literal["epoch", "step"] = "step" if self.monitor is None else "epoch"
+        # the epoch the monitor is in (its epochs, not optimizer steps; its step where its
+        # readings count steps); step: optimizer steps
+        unit: Literal["epoch", "step"] = "step"
+        epoch = self.steps
+        if self.monitor is not None:
+            unit, epoch = self.monitor._outside_stamp()
         event = gradient_event(layer, message_id, fields, step=self.steps, epoch=epoch, unit=unit)
         self.events.append(event)
         if self.monitor is not None:

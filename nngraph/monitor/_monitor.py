@@ -393,7 +393,7 @@ class Monitor(
         >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
         >>> print(mon.summary())
         no best val_loss yet: it has not been logged (logged: loss)
-        loss 0.5 at epoch 1 (lowest 0.5); no validation metric logged
+        loss 0.5 at step 1 (lowest 0.5); no validation metric logged
         """
         self._results_read(tells_events=True)
         return summary_text(self)
