@@ -3033,6 +3033,7 @@ MESSAGES: dict[str, str] = {
     "lossview.earlier_events": "… {events} before these",
     "lossview.plain_gradients": "nngraph gradient norms per layer: {layers}",
     "lossview.not_built": "nngraph: the live loss view is not built. Run scripts/setup.sh (or: cd js && npm ci && npm run build) and restart the kernel.",
+    "monitor.stop_requested_step": "stop requested at step {epoch}",
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)
     "graph.health.vanishing": (

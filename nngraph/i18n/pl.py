@@ -3200,6 +3200,7 @@ MESSAGES: dict[str, str] = {
     "lossview.earlier_events": "… i {events} wcześniej",
     "lossview.plain_gradients": "nngraph, normy gradientu w warstwach: {layers}",
     "lossview.not_built": "nngraph: podgląd krzywych uczenia na żywo nie jest zbudowany. Uruchom scripts/setup.sh (albo: cd js && npm ci && npm run build) i zrestartuj jądro.",
+    "monitor.stop_requested_step": "poproszono o zatrzymanie w kroku {epoch}",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: problemy wykryte przez g.health() (opis zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (

@@ -170,15 +170,24 @@ class DetectorFeeding:
     def _outside_stamp(self) -> tuple[Literal["epoch", "step"], int]:
         """The unit and number an event from outside ``log()`` (a GradientWatch's) is stamped
         with: the epoch in progress, or where the readings count steps (see :meth:`_unit`) the
-        step after the last one logged (before the first ``log()``: 1, stamped again then).
+        step after the last one logged (before the first ``log()`` the epoch in progress: the
+        first call stamps it again, see ``_stamp_waiting``).
 
             >>> from nngraph.monitor import Monitor
             >>> mon = Monitor(display=False); mon.log(10, loss=0.9); mon._outside_stamp()
             ('step', 11)
         """
-        if self._unit() == "step" and self._calls:
+        if not self._calls:
+            return "epoch", self._epoch_in_progress()
+        if self._unit() == "step":
             return "step", math.ceil(self._last_step) + 1
-        return self._unit(), self._epoch_in_progress()
+        return "epoch", self._epoch_in_progress()
+
+    def _first_stamp(self, epoch: int, step: float) -> tuple[int, Literal["epoch", "step"]]:
+        """The number and unit the first ``log()`` (at ``step``, in ``epoch``) stamps the
+        events added before it with (see ``_stamp_waiting``): its step where the readings
+        count steps."""
+        return (math.ceil(step), "step") if self._unit() == "step" else (epoch, "epoch")
 
     def _stamp_unit(self, detectors: Iterable[Detector]) -> None:
         """Tell ``detectors`` the unit their next events are stamped and worded in."""
@@ -374,8 +383,12 @@ class DetectorFeeding:
         epoch, step = self.epoch, self._last_step
         if self._epoch_running is not None and self._epoch_running > epoch:
             epoch, step = self._epoch_running, float(self._epoch_running)
+        unit = self._unit() if self._calls else "epoch"
+        if unit == "step":  # its lines say "step 7": so does its stop
+            epoch = math.ceil(step)
         if reason is None:
-            reason = message("monitor.stop_requested", epoch=epoch)
+            key = "monitor.stop_requested_step" if unit == "step" else "monitor.stop_requested"
+            reason = message(key, epoch=epoch)
         event = Event(
             step=step,
             epoch=epoch,
@@ -384,6 +397,7 @@ class DetectorFeeding:
             message_id="monitor.stop_requested",
             message=reason,
             stop=True,
+            unit=unit,
         )
         self.add_event(event)  # the first stopping event stays `stop_event`
         return event

@@ -273,7 +273,7 @@ class Monitor(
         if (text := self._modes.at_log(self._model, is_eval)) is not None:
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         epoch = self._advance_epoch(step_f, given_epoch, values, named=step is not None)
-        waited = self._stamp_waiting(epoch) if self._unstamped else []  # added before this
+        waited = self._stamp_waiting(*self._first_stamp(epoch, step_f)) if self._unstamped else []
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:
