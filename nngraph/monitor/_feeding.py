@@ -24,8 +24,8 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
@@ -36,6 +36,7 @@ from nngraph.monitor._chance_aside import labels_first
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
 from nngraph.monitor._names import is_validation, named_as_training
+from nngraph.monitor._units import ReadingUnits
 from nngraph.monitor.detectors import Detector, Divergence, check_detector, checked_detectors
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["DetectorFeeding"]
 
 
-class DetectorFeeding:
+class DetectorFeeding(ReadingUnits):
     """The detector part of :class:`~nngraph.monitor.Monitor`, with the events and the stop
     (``should_stop``, ``request_stop()``, ``resume()``): it calls
     :meth:`_init_feeding` in ``__init__`` (once ``detectors`` is set) and :meth:`_feed_detectors`
@@ -60,9 +61,6 @@ class DetectorFeeding:
     _rows: int  # the number of the current row (see EpochCounting)
     _last_step: float
     _given: int | None  # the last epoch= number (see EpochCounting)
-    _evals: int  # the validation calls so far (see EpochCounting)
-    _epoch_in_progress: Callable[[], int]  # EpochCounting's
-    metric: str
     _listeners: Broadcaster
     _printer: TextPrinter | None
     _watches: AttachedWatches  # the GradientWatches given monitor= (their optimizers)
@@ -151,49 +149,6 @@ class DetectorFeeding:
             self._stop_event, self._stop_cell = event, _display.running_cell()
         if event.stop and event.detector == "user" and self._user_stop is None:
             self._user_stop = event
-
-    def _unit(self) -> Literal["epoch", "step"]:
-        """What this run's readings number its calls by, the word its text lines use: "step"
-        while it has not validated, watches a validation metric and was given no ``epoch=``
-        (each call is a step, its line "step 300 ..."), so its events, their words and the
-        summary say "step 300" too (sweep s47, L2); "epoch" otherwise.
-
-            >>> from nngraph.monitor import Monitor
-            >>> mon = Monitor(display=False); mon.log(1, loss=0.9); mon._unit()
-            'step'
-            >>> mon.log(1, val_loss=1.0); mon._unit()
-            'epoch'
-        """
-        steps = not self._evals and self._given is None and is_validation(self.metric)
-        return "step" if steps else "epoch"
-
-    def _outside_stamp(self) -> tuple[Literal["epoch", "step"], int]:
-        """The unit and number an event from outside ``log()`` (a GradientWatch's) is stamped
-        with: the epoch in progress, or where the readings count steps (see :meth:`_unit`) the
-        step after the last one logged (before the first ``log()`` the epoch in progress: the
-        first call stamps it again, see ``_stamp_waiting``).
-
-            >>> from nngraph.monitor import Monitor
-            >>> mon = Monitor(display=False); mon.log(10, loss=0.9); mon._outside_stamp()
-            ('step', 11)
-        """
-        if not self._calls:
-            return "epoch", self._epoch_in_progress()
-        if self._unit() == "step":
-            return "step", math.ceil(self._last_step) + 1
-        return "epoch", self._epoch_in_progress()
-
-    def _first_stamp(self, epoch: int, step: float) -> tuple[int, Literal["epoch", "step"]]:
-        """The number and unit the first ``log()`` (at ``step``, in ``epoch``) stamps the
-        events added before it with (see ``_stamp_waiting``): its step where the readings
-        count steps."""
-        return (math.ceil(step), "step") if self._unit() == "step" else (epoch, "epoch")
-
-    def _stamp_unit(self, detectors: Iterable[Detector]) -> None:
-        """Tell ``detectors`` the unit their next events are stamped and worded in."""
-        unit = self._unit()
-        for det in detectors:
-            det._unit = unit
 
     def _feed_detectors(self, step: float, values: dict[str, float], epoch: int) -> list[Event]:
         """Feed this call to every detector; the events it raised (recorded), stamped with the

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
 from nngraph.i18n import message
 from nngraph.monitor._detector import Check, Detector
@@ -49,6 +49,7 @@ class PatienceReadings(Detector):
     Patience's own (set in its ``_reset`` and ``_check``), read here to word its stop."""
 
     patience: int
+    mode: Literal["min", "max"]
     min_delta: float
     relative: bool
     best_epoch: int
