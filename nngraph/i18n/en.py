@@ -1630,6 +1630,12 @@ MESSAGES: dict[str, str] = {
         " {cause}. More epochs help little while that lasts: fix it first (the watch's message"
         " says how). What the curves show: {message}"
     ),
+    # in front of a later event of the same run, once "monitor.aside.not_reset_first" (or the
+    # watch's cause in front of Patience's stop) said it in full {when}: "at epoch 16"
+    "monitor.aside.not_reset_again": (
+        "As said {when}: the gradients are not reset between steps (no optimizer.zero_grad()),"
+        " fix that first. What the curves show: {message}"
+    ),
     "monitor.aside.cause.no_gradient": (
         "that a layer gets no gradient at all, so its weights never change"
     ),
@@ -2838,10 +2844,14 @@ MESSAGES: dict[str, str] = {
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> stop suggested by {detector} at epoch {epoch}",
+    "monitor.text.stop_step": "  -> stop suggested by {detector} at step {epoch}",
     "monitor.summary.best": "best {metric} {value:.4g} at epoch {epoch} (step {step})",
     "monitor.summary.none": "nothing logged yet",
     "monitor.summary.training_only": (
         "{metric} {last:.4g} at epoch {epoch} ({extreme} {best:.4g}); no validation metric logged"
+    ),
+    "monitor.summary.training_only_step": (
+        "{metric} {last:.4g} at step {epoch} ({extreme} {best:.4g}); no validation metric logged"
     ),
     "monitor.summary.not_logged": "no best {metric} yet: it has not been logged (logged: {logged})",
     "monitor.summary.pick_metric": (
@@ -3068,6 +3078,7 @@ MESSAGES: dict[str, str] = {
     "lossview.earlier_events": "… {events} before these",
     "lossview.plain_gradients": "nngraph gradient norms per layer: {layers}",
     "lossview.not_built": "nngraph: the live loss view is not built. Run scripts/setup.sh (or: cd js && npm ci && npm run build) and restart the kernel.",
+    "monitor.stop_requested_step": "stop requested at step {epoch}",
     "monitor.stop_requested": "stop requested at epoch {epoch}",
     # graph: health findings (g.health(); a finding keeps the language current at that call)
     "graph.health.vanishing": (

@@ -1716,6 +1716,12 @@ MESSAGES: dict[str, str] = {
         " {when}, że {cause}. Dopóki tak jest, więcej epok niewiele pomoże: najpierw to napraw"
         " (komunikat GradientWatch mówi, jak). Co pokazują krzywe: {message}"
     ),
+    # przed późniejszym komunikatem tego samego przebiegu, gdy "monitor.aside.not_reset_first"
+    # (albo przyczyna przed zatrzymaniem Patience) powiedział to w całości {when}: "w epoce 16"
+    "monitor.aside.not_reset_again": (
+        "Jak powiedziano {when}: gradienty nie są zerowane między krokami (brak"
+        " optimizer.zero_grad()), najpierw to napraw. Co pokazują krzywe: {message}"
+    ),
     "monitor.aside.cause.no_gradient": (
         "do jednej z warstw nie dociera żaden gradient, więc jej wagi się nie zmieniają"
     ),
@@ -2989,10 +2995,15 @@ MESSAGES: dict[str, str] = {
     "monitor.text.best_mark": " *",
     "monitor.text.event": "  ! {message}",
     "monitor.text.stop": "  -> {detector} proponuje zatrzymać trening w epoce {epoch}",
+    "monitor.text.stop_step": "  -> {detector} proponuje zatrzymać trening w kroku {epoch}",
     "monitor.summary.best": "najlepszy wynik {metric}: {value:.4g} w epoce {epoch} (krok {step})",
     "monitor.summary.none": "nic jeszcze nie zapisano",
     "monitor.summary.training_only": (
         "{metric} {last:.4g} w epoce {epoch} ({extreme} {best:.4g}); nie zapisano metryki "
+        "walidacyjnej"
+    ),
+    "monitor.summary.training_only_step": (
+        "{metric} {last:.4g} w kroku {epoch} ({extreme} {best:.4g}); nie zapisano metryki "
         "walidacyjnej"
     ),
     "monitor.summary.not_logged": (
@@ -3232,6 +3243,7 @@ MESSAGES: dict[str, str] = {
     "lossview.earlier_events": "… i {events} wcześniej",
     "lossview.plain_gradients": "nngraph, normy gradientu w warstwach: {layers}",
     "lossview.not_built": "nngraph: podgląd krzywych uczenia na żywo nie jest zbudowany. Uruchom scripts/setup.sh (albo: cd js && npm ci && npm run build) i zrestartuj jądro.",
+    "monitor.stop_requested_step": "poproszono o zatrzymanie w kroku {epoch}",
     "monitor.stop_requested": "poproszono o zatrzymanie w epoce {epoch}",
     # graph: problemy wykryte przez g.health() (opis zostaje w języku z chwili wywołania)
     "graph.health.vanishing": (

@@ -15,6 +15,9 @@ that cause goes in front, and the sentences that suggest ``resume()`` or checkin
 left out (the watch's own message says what to check). A vanishing gradient in weights that
 shrank to about zero is named as such (a weight decay far too strong, review s47 L3).
 
+A run says the not-reset cause in full once: a later event it goes in front of (Patience's stop
+after GL's event) refers back to the epoch that said it ("As said at epoch 16: ...").
+
     >>> from nngraph.monitor import Event
     >>> watch = Event(step=3, epoch=1, detector="GradientWatch", kind="gradient",
     ...               message_id="grad.not_reset", message="...", stop=False)
@@ -31,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import weakref
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -43,7 +45,6 @@ __all__ = [
     "WEIGHTS_STILL",
     "not_reset_first",
     "watch_cause_first",
-    "watch_optimizer",
     "weight_decay_aside",
 ]
 
@@ -133,6 +134,8 @@ def not_reset_first(event: Event, earlier: Iterable[Event]) -> Event:
     if found is None:
         return event
     _, when = found
+    if (again := _not_reset_again(event, event.message, when, earlier)) is not None:
+        return again
     said = message("monitor.aside.not_reset_first", when=when, message=event.message)
     return dataclasses.replace(event, message=said)
 
@@ -169,55 +172,66 @@ def watch_cause_first(event: Event, earlier: Iterable[Event]) -> Event:
         said = message("monitor.aside.unchanged_first", when=found[1], message=kept)
         return dataclasses.replace(event, message=said)
     seen, when = found
-    cause = _CAUSE_OF[seen.message_id]
-    if cause == "vanishing" and seen.values.get("shrunk"):  # weights shrunk: weight decay
-        cause = "shrunk"
-    said = message(
-        "monitor.aside.watch_cause_first",
-        when=when,
-        cause=message("monitor.aside.cause." + cause),
-        message=kept,
+    cause_key = _CAUSE_OF[seen.message_id]
+    if cause_key == "vanishing" and seen.values.get("shrunk"):  # weights shrunk: weight decay
+        cause_key = "shrunk"
+    cause = message("monitor.aside.cause." + cause_key)
+    again = (
+        _not_reset_again(event, kept, when, earlier)
+        if seen.message_id == "grad.not_reset"
+        else None
     )
+    if again is not None:
+        return again
+    said = message("monitor.aside.watch_cause_first", when=when, cause=cause, message=kept)
     return dataclasses.replace(event, message=said)
 
 
-def watch_optimizer(monitor: Any, optimizer: Any) -> None:
-    """Let ``monitor`` know the ``optimizer`` a GradientWatch given ``monitor=`` watches (held
-    weakly): a reading of a training loss that rose steadily names its weight decay.
+def _not_reset_again(event: Event, words: str, when: str, earlier: Iterable[Event]) -> Event | None:
+    """``event`` with ``words`` as its message after a short reference back, where an event in
+    ``earlier`` (no later than ``event``, in its unit) put the watch's finding that the
+    gradients are not reset (found ``when``) in front of its own words already: one run says
+    that cause in full once (review s47, L2: GL's event, then Patience's stop); None where
+    none did."""
+    cause = message("monitor.aside.cause.not_reset")
+    told = (
+        message("monitor.aside.not_reset_first", when=when, message="").rstrip(),
+        message("monitor.aside.watch_cause_first", when=when, cause=cause, message="").rstrip(),
+    )
+    for seen in earlier:
+        if (
+            seen.detector != "GradientWatch"
+            and seen.unit == event.unit
+            and seen.epoch <= event.epoch
+            and seen.message.startswith(told)
+        ):
+            key = "at_epoch" if seen.unit == "epoch" else "at_step"
+            at = message("monitor.divergence." + key, epoch=seen.epoch, step=seen.epoch)
+            said = message("monitor.aside.not_reset_again", when=at, message=words)
+            return dataclasses.replace(event, message=said)
+    return None
 
-        >>> class Run:  # a monitor's stand-in
-        ...     pass
-        >>> run = Run(); watch_optimizer(run, None); hasattr(run, "_watched_optimizers")
-        False
-    """
-    if monitor is not None and optimizer is not None:
-        monitor.__dict__.setdefault("_watched_optimizers", []).append(weakref.ref(optimizer))
 
-
-def weight_decay_aside(event: Event, monitor: Any) -> Event:
-    """``event`` with the weight decay of the optimizer watched for ``monitor`` (see
-    :func:`watch_optimizer`) after its message, where it reads a training loss that rose
-    steadily (its words end with ``monitor.trend.rose_steadily``: a weight decay too strong
-    pulls it up smoothly) and that weight decay is above :data:`STRONG_DECAY`; ``event`` itself
-    otherwise.
+def weight_decay_aside(event: Event, optimizers: Iterable[Any]) -> Event:
+    """``event`` with the largest weight decay of the ``optimizers`` (those the monitor's
+    GradientWatches watch: see :class:`~nngraph.monitor._attached.AttachedWatches`) after its
+    message, where it reads a training loss that rose steadily (its words end with
+    ``monitor.trend.rose_steadily``: a weight decay too strong pulls it up smoothly) and that
+    weight decay is above :data:`STRONG_DECAY`; ``event`` itself otherwise.
 
         >>> import torch
-        >>> class Run:  # a monitor's stand-in
-        ...     pass
-        >>> run, net = Run(), torch.nn.Linear(2, 1)
+        >>> net = torch.nn.Linear(2, 1)
         >>> opt = torch.optim.SGD(net.parameters(), lr=0.1, weight_decay=1.0)
-        >>> watch_optimizer(run, opt)
         >>> e = Event(step=22, epoch=22, detector="Patience(20)", kind="plateau",
         ...           message_id="patience.barely_improved", message="... rose steadily ...")
-        >>> weight_decay_aside(e, run).message  # not a rose_steadily reading: as it was
+        >>> weight_decay_aside(e, [opt]).message  # not a rose_steadily reading: as it was
         '... rose steadily ...'
     """
     if message("monitor.trend.rose_steadily") not in event.message:  # Patience's, GL's
         return event
     decays = [
         float(group.get("weight_decay", 0.0) or 0.0)
-        for ref in getattr(monitor, "_watched_optimizers", ())
-        if (optimizer := ref()) is not None
+        for optimizer in optimizers
         for group in getattr(optimizer, "param_groups", ())
     ]
     if not decays or max(decays) <= STRONG_DECAY:  # usual: then a schedule is likelier

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, Literal, cast
 
 from nngraph.errors import check_flag, stacklevel_outside
 from nngraph.i18n import message
@@ -61,6 +61,9 @@ class Detector(Spans, RowOrder):
     #: whether it cannot judge without the training twin (PQ's training progress, Gap's gap)
     needs_train: ClassVar[bool] = False
     _by_batches = False  # the monitor numbers its points by training batches (see _span)
+    #: what the monitor's readings number its calls by: "step" in a run that has not validated
+    #: yet and logs per step (its text lines say "step N"; see DetectorFeeding._unit)
+    _unit: Literal["epoch", "step"] = "epoch"
 
     def __init__(
         self, *, metric: str = "val_loss", train_metric: str | None = None, stop: bool = True
@@ -364,13 +367,15 @@ class Detector(Spans, RowOrder):
         values = {k: v for k, v in fields.items() if isinstance(v, int | float)}
         event = Event(
             step=step,
-            epoch=self._shown,  # the monitor's number for it, else the count
+            # the monitor's number for it, else the count; the step where its lines say steps
+            epoch=math.ceil(step) if self._unit == "step" else self._shown,
             detector=self.name,
             kind="divergence" if message_id.endswith(_DIVERGED) else self.kind,
             message_id=message_id,
             message=message("monitor." + message_id, **shown),
             stop=self.stop,
             values=values,
+            unit=self._unit,
         )
         if len(self.events) < MAX_EVENTS:
             self.events.append(event)

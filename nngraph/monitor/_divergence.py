@@ -173,7 +173,7 @@ class Divergence(Detector):
         self.epoch += 1
         self._shown = self.epoch if epoch is None else epoch  # its event's epoch
         event = None
-        when = _when(step, epoch)
+        when = _when(step, None if self._unit == "step" else epoch)
         holds = False
         for name, value in seen:
             calm_training = self._calm_training(name, value, epoch)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
@@ -364,7 +364,7 @@ class EpochCounting(StepNumbering):
         self._unstamped.append(event)
         return True
 
-    def _stamp_waiting(self, epoch: int) -> list[Event]:
+    def _stamp_waiting(self, epoch: int, unit: Literal["epoch", "step"] = "epoch") -> list[Event]:
         """The events that waited for the first log() (:meth:`_waits_for_epoch`), given its
         ``epoch``: before it the epoch in progress was said to be 1, and a run whose first
         call is at step 0 numbers its first epoch 0 (``for epoch in range(n)``).
@@ -381,6 +381,7 @@ class EpochCounting(StepNumbering):
             # an Event is frozen for its users; its epoch was not known when it was made. Set
             # in place, so that the watch's own list (the same object) says it too
             object.__setattr__(event, "epoch", epoch)
+            object.__setattr__(event, "unit", unit)
         return events
 
     @property

@@ -22,6 +22,7 @@ epochs it caught up on; from the next call on it speaks as the others do.
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -35,16 +36,18 @@ from nngraph.monitor._chance_aside import labels_first
 from nngraph.monitor._common import MAX_EVENTS, Event, short_repr
 from nngraph.monitor._history import Series
 from nngraph.monitor._names import is_validation, named_as_training
+from nngraph.monitor._units import ReadingUnits
 from nngraph.monitor.detectors import Detector, Divergence, check_detector, checked_detectors
 
 if TYPE_CHECKING:
+    from nngraph.monitor._attached import AttachedWatches
     from nngraph.monitor._listeners import Broadcaster
     from nngraph.monitor._text import TextPrinter
 
 __all__ = ["DetectorFeeding"]
 
 
-class DetectorFeeding:
+class DetectorFeeding(ReadingUnits):
     """The detector part of :class:`~nngraph.monitor.Monitor`, with the events and the stop
     (``should_stop``, ``request_stop()``, ``resume()``): it calls
     :meth:`_init_feeding` in ``__init__`` (once ``detectors`` is set) and :meth:`_feed_detectors`
@@ -60,6 +63,7 @@ class DetectorFeeding:
     _given: int | None  # the last epoch= number (see EpochCounting)
     _listeners: Broadcaster
     _printer: TextPrinter | None
+    _watches: AttachedWatches  # the GradientWatches given monitor= (their optimizers)
 
     def add_event(self, event: Event) -> None:
         raise NotImplementedError  # the Monitor's
@@ -82,6 +86,7 @@ class DetectorFeeding:
         ending the step (see ``Detector._judge_for_reading``: reading logs nothing); the events
         raised, recorded and sent to the live views (the caller prints them)."""
         fed = [det for det in self._detectors if id(det) in self._fed]
+        self._stamp_unit(fed)
         judged = [(det._judge_for_reading(), isinstance(det, Divergence)) for det in fed]
         events = self._untold([(event, precise) for event, precise in judged if event is not None])
         if events and self._listeners:
@@ -152,6 +157,7 @@ class DetectorFeeding:
         epoch numbers, an evaluation's training error is its epoch's (``by_epoch``)."""
         raised: list[tuple[Event, bool]] = []  # each event, and whether Divergence raised it
         by_epoch = self._given is not None
+        self._stamp_unit(self._detectors)
         for det in self._detectors:
             if id(det) not in self._fed:
                 self._catch_up(det)
@@ -165,6 +171,7 @@ class DetectorFeeding:
         """The run or the step has ended: each detector judges an evaluation it still holds back
         waiting for its training value (:meth:`Detector.close`); the events raised (recorded)."""
         self._check_new_detectors()
+        self._stamp_unit(self._detectors)
         closed = [(det.close(), isinstance(det, Divergence)) for det in self._detectors]
         return self._untold([(event, precise) for event, precise in closed if event is not None])
 
@@ -205,7 +212,7 @@ class DetectorFeeding:
                 # training labels, so a watch cause is not why it does not learn (s47, M8)
                 if not labelled:
                     said = not_reset_first(said, self._events)
-                said = weight_decay_aside(said, self)
+                said = weight_decay_aside(said, self._watches.optimizers())
                 det.events[-1] = said
                 return said
         return event
@@ -331,8 +338,12 @@ class DetectorFeeding:
         epoch, step = self.epoch, self._last_step
         if self._epoch_running is not None and self._epoch_running > epoch:
             epoch, step = self._epoch_running, float(self._epoch_running)
+        unit = self._unit() if self._calls else "epoch"
+        if unit == "step":  # its lines say "step 7": so does its stop
+            epoch = math.ceil(step)
         if reason is None:
-            reason = message("monitor.stop_requested", epoch=epoch)
+            key = "monitor.stop_requested_step" if unit == "step" else "monitor.stop_requested"
+            reason = message(key, epoch=epoch)
         event = Event(
             step=step,
             epoch=epoch,
@@ -341,6 +352,7 @@ class DetectorFeeding:
             message_id="monitor.stop_requested",
             message=reason,
             stop=True,
+            unit=unit,
         )
         self.add_event(event)  # the first stopping event stays `stop_event`
         return event

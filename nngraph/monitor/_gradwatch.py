@@ -38,7 +38,6 @@ from nngraph._pretty import Text
 from nngraph.errors import NNGraphError
 from nngraph.i18n import message
 from nngraph.monitor import _display
-from nngraph.monitor._cause_aside import watch_optimizer
 from nngraph.monitor._common import Event
 from nngraph.monitor._gradargs import checked_limits, checked_model
 from nngraph.monitor._gradbatches import NormBatches
@@ -193,10 +192,8 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
         #: the live view in a notebook (an ``ng.LossView``), once the watch was shown
         self.view: Any = None
         self._never_stepped = NeverStepped(self._params)  # optimizer.step() forgotten
-        if optimizer is not None and monitor is not None:  # (those of freed watches dropped)
-            checks = [c for c in monitor._log_checks if c() is not None]
-            monitor._log_checks[:] = [*checks, weakref.WeakMethod(self._check_stepped)]
-        watch_optimizer(monitor, optimizer)  # its weight decay, for the monitor's readings
+        if optimizer is not None and monitor is not None:  # checked at each log(); its
+            monitor._watches.attach(self._check_stepped, optimizer)  # weight decay read
         if optimizer is not None:
             close_older(optimizer, {id(p) for _, p in self._params})
             self._hook = StepHooks(optimizer, self._optimizer_step, after=self._mark)
@@ -322,9 +319,12 @@ class GradientWatch(NotCopyable, not_copied="monitor.gradwatch.copy"):
                 self._emit(layer, "grad.none", {})
 
     def _emit(self, layer: str, message_id: str, fields: dict[str, Any]) -> None:
-        # the epoch the monitor is in (its epochs, not optimizer steps); step: optimizer steps
-        epoch = self.steps if self.monitor is None else self.monitor._epoch_in_progress()
-        unit: Literal["epoch", "step"] = "step" if self.monitor is None else "epoch"
+        # the epoch the monitor is in (its epochs, not optimizer steps; its step where its
+        # readings count steps); step: optimizer steps
+        unit: Literal["epoch", "step"] = "step"
+        epoch = self.steps
+        if self.monitor is not None:
+            unit, epoch = self.monitor._outside_stamp()
         event = gradient_event(layer, message_id, fields, step=self.steps, epoch=epoch, unit=unit)
         self.events.append(event)
         if self.monitor is not None:

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from nngraph.errors import NNGraphError, stacklevel_outside
 from nngraph.i18n import message
 from nngraph.monitor import _display
+from nngraph.monitor._attached import AttachedWatches
 from nngraph.monitor._best import Best, BestTracking, ModelChanges
 from nngraph.monitor._common import (
     Event,
@@ -190,8 +191,8 @@ class Monitor(
         self._view_cell = _display.running_cell() if self.view is not None else None
         self._init_text(print_interval if shown and self.view is None else None)
         self._same_data = SameData()  # validation on the training data: said once
-        #: checks a GradientWatch given ``monitor=`` runs at each log() (held weakly)
-        self._log_checks: list[weakref.WeakMethod[Any]] = []
+        #: the GradientWatches given ``monitor=`` and ``optimizer=`` (held weakly)
+        self._watches = AttachedWatches()
 
     # ------------------------------------------------------------------ logging
     def log(self, step: float | None = None, /, *more: Any, **metrics: Any) -> None:
@@ -255,9 +256,7 @@ class Monitor(
             self._check_epoch(given_epoch)  # before anything is recorded
         self._check_new_detectors()  # one appended to mon.detectors since the last call
         self._logging()
-        for check in self._log_checks:
-            if (run := check()) is not None:
-                run()
+        self._watches.at_log()  # a watched optimizer that never steps
         if self.view is not None:
             self._view_cell = _display.follow_cell(self, self._view_cell)
         values = to_floats(metrics)
@@ -279,7 +278,7 @@ class Monitor(
         if (text := self._modes.at_log(self._model, is_eval)) is not None:
             warnings.warn(text, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         epoch = self._advance_epoch(step_f, given_epoch, values, named=step is not None)
-        waited = self._stamp_waiting(epoch) if self._unstamped else []  # added before this
+        waited = self._stamp_waiting(*self._first_stamp(epoch, step_f)) if self._unstamped else []
         for key, v in values.items():
             series = self.series.get(key)
             if series is None:
@@ -408,7 +407,7 @@ class Monitor(
         >>> mon = ng.Monitor(display=False); mon.log(1, loss=0.5)
         >>> print(mon.summary())
         no best val_loss yet: it has not been logged (logged: loss)
-        loss 0.5 at epoch 1 (lowest 0.5); no validation metric logged
+        loss 0.5 at step 1 (lowest 0.5); no validation metric logged
         """
         self._results_read(tells_events=True)
         return summary_text(self)

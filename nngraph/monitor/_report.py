@@ -78,7 +78,7 @@ def _training_only(mon: Monitor) -> str:
         >>> mon = ng.Monitor(display=False)
         >>> for epoch, loss in enumerate([0.9, 0.4, 0.5], 1): mon.log(epoch, loss=loss)
         >>> _training_only(mon)
-        'loss 0.5 at epoch 3 (lowest 0.4); no validation metric logged'
+        'loss 0.5 at step 3 (lowest 0.4); no validation metric logged'
     """
     known = [name for name in mon.series if mode_known(name)]  # a loss, not a learning rate
     name = train_twin(mon.metric, mon.series) or (known or list(mon.series))[0]
@@ -87,11 +87,12 @@ def _training_only(mon: Monitor) -> str:
     best = series.max_value if higher else series.min_value
     if series.last is None or not len(series.epochs) or not math.isfinite(best):
         return ""
+    steps = mon._unit() == "step"  # its text lines say "step 300": so does the summary
     return message(
-        "monitor.summary.training_only",
+        "monitor.summary.training_only_step" if steps else "monitor.summary.training_only",
         metric=name,
         last=series.last[1],
-        epoch=int(series.epochs[-1]),
+        epoch=fmt_step(series.last[0]) if steps else int(series.epochs[-1]),
         extreme=message(f"monitor.runs.table.extreme_{'max' if higher else 'min'}"),
         best=best,
     )

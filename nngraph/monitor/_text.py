@@ -333,9 +333,8 @@ class TextPrinter:
         for event in events:
             self._write(message("monitor.text.event", message=event.message))
             if event.stop:
-                self._write(
-                    message("monitor.text.stop", detector=event.detector, epoch=event.epoch)
-                )
+                key = "monitor.text.stop_step" if event.unit == "step" else "monitor.text.stop"
+                self._write(message(key, detector=event.detector, epoch=event.epoch))
 
     def waits_for_late(self) -> bool:
         """Whether the last epoch's line waits for the values logged after its validation (the

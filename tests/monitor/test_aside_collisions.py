@@ -10,7 +10,7 @@ import torch
 
 from nngraph import i18n
 from nngraph.monitor import Event, Monitor
-from nngraph.monitor._cause_aside import watch_cause_first, watch_optimizer, weight_decay_aside
+from nngraph.monitor._cause_aside import watch_cause_first, weight_decay_aside
 from nngraph.monitor._never_improved import guessed_labels
 from nngraph.monitor.detectors import GL, Patience
 
@@ -111,16 +111,10 @@ def test_the_weight_decay_aside_gives_one_figure_and_only_for_a_strong_decay(
 ) -> None:
     """M2 (s45): "try 1e-4, or 0" then "weight_decay=1: try it 10 to 100 times smaller", two
     figures; and an optimizer at 1e-4 would have been told to go 10 to 100 times lower."""
-
-    class Run:  # a monitor's stand-in
-        pass
-
-    run = Run()
     opt = torch.optim.SGD(torch.nn.Linear(2, 1).parameters(), lr=0.1, weight_decay=decay)
-    watch_optimizer(run, opt)
     text = f"{i18n.message('monitor.trend.rose_steadily')}"
     event = Event(step=22, epoch=22, detector="Patience(20)", kind="plateau",
                   message_id="patience.barely_improved", message=text)  # fmt: skip
-    said = weight_decay_aside(event, run).message
+    said = weight_decay_aside(event, [opt]).message
     assert ("weight_decay=" in said) is named, said
     assert "times smaller" not in said

@@ -36,8 +36,13 @@ def test_a_run_that_logs_only_its_loss_stamps_each_call_as_an_epoch(
     assert ("divergence", 8, 8) in [(e.kind, e.step, e.epoch) for e in mon.events]
     assert {e.epoch for e in mon.events} == {8}  # with metric="loss", Patience's too
     assert mon.stop_event is not None and mon.stop_event.epoch == 8
-    assert "\n  epoch 8: training loss is 1e+04 at " in mon.summary()
-    assert "stop suggested by Divergence(factor=100) at epoch 8" in capsys.readouterr().out
+    # the word of its text lines: "step 8" where they count steps (no validation, val_loss
+    # watched; sweep s47, L2), "epoch 8" where each call is an epoch (metric="loss")
+    word = "epoch" if metric == "loss" else "step"
+    assert f"\n  {word} 8: training loss is 1e+04 at {word} 8" in mon.summary()
+    out = capsys.readouterr().out
+    assert f"stop suggested by Divergence(factor=100) at {word} 8" in out
+    assert any(line.split()[:2] == [word, "8"] for line in out.splitlines()), out
 
 
 def test_a_gradient_watch_on_a_run_without_validation_says_its_epoch() -> None:
@@ -70,8 +75,8 @@ def test_request_stop_in_a_run_without_validation_names_its_epoch() -> None:
     mon = quiet()
     for epoch in range(1, 6):
         mon.log(epoch, loss=1 / epoch)
-    event = mon.request_stop()
-    assert event.epoch == 5 and event.message == "stop requested at epoch 5"
+    event = mon.request_stop()  # in the word of its lines, "step 5" (sweep s47, L2)
+    assert event.epoch == 5 and event.message == "stop requested at step 5"
 
 
 def test_events_before_the_first_validation_keep_the_epoch_they_were_stamped_with() -> None:
@@ -98,8 +103,9 @@ def test_events_before_the_first_validation_keep_the_epoch_they_were_stamped_wit
         ("user", 7.0, 7),
         ("Divergence(factor=100)", 25.0, 3),
     ]
-    assert "training loss became inf at epoch 5" in mon.events[1].message
-    assert mon.events[2].message == "stop requested at epoch 7"
+    # before the first validation its lines said "step 5": so do these (sweep s47, L2)
+    assert "training loss became inf at step 5" in mon.events[1].message
+    assert mon.events[2].message == "stop requested at step 7"
     assert mon.events[3].message.count("at step 25 (epoch 3)") == 1
     assert mon.stop_event is mon.events[1]
     assert mon.series["loss"].epochs.tolist() == [1] * 10 + [2] * 10 + [3] * 10
@@ -176,7 +182,8 @@ def test_an_event_added_from_elsewhere_is_printed_with_its_epoch(
     mon.close()
     lines = capsys.readouterr().out.splitlines()
     said = [line for line in lines if line.startswith("  ! ")]
-    assert said and all(line.startswith("  ! epoch 2: ") for line in said), lines
+    # its lines count steps (no validation): "step 2" as theirs (sweep s47, L2)
+    assert said and all(line.startswith("  ! step 2: ") for line in said), lines
 
 
 @pytest.mark.parametrize("start", [0, 1])

@@ -738,7 +738,7 @@ def test_summary_says_why_there_is_no_best_epoch() -> None:
     mon.log(2, loss=0.4)
     assert mon.summary() == (
         "no best val_loss yet: it has not been logged (logged: loss)\n"
-        "loss 0.4 at epoch 2 (lowest 0.4); no validation metric logged"
+        "loss 0.4 at step 2 (lowest 0.4); no validation metric logged"
     )
     mon = quiet(detectors=[])
     mon.log(1, val_loss=math.nan)
@@ -755,8 +755,8 @@ def test_summary_of_a_run_with_no_validation_says_how_its_training_went(language
     for epoch, loss in enumerate([2.0, 0.5, 0.25, 0.3], 1):
         mon.log(epoch, loss=loss)
     words = {
-        "en": "loss 0.3 at epoch 4 (lowest 0.25); no validation metric logged",
-        "pl": "loss 0,3 w epoce 4 (najniższa 0,25); nie zapisano metryki walidacyjnej",
+        "en": "loss 0.3 at step 4 (lowest 0.25); no validation metric logged",
+        "pl": "loss 0,3 w kroku 4 (najniższa 0,25); nie zapisano metryki walidacyjnej",
     }
     assert mon.summary().splitlines()[-1] == words[language]
     accuracy = quiet(metric="val_acc")
