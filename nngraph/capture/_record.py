@@ -39,6 +39,7 @@ from nngraph.capture._naming import mark_unused, outermost_results, results_noth
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._ran import TookPart, idle_model, idle_model_text, took_part
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._recursion import add_recursion_note
 from nngraph.capture._repeated import note_backward_roots
 from nngraph.capture._script import after_script_function
 from nngraph.capture._swap import swapped
@@ -227,6 +228,7 @@ class RecordBlock:
         block, recording = self._blocks.pop()
         suppressed = block.__exit__(*exc)
         if exc[1] is not None:  # the block's error shows as it would without the recording
+            add_recursion_note(exc[1])
             drop_recording_frames(exc[1])
         elif recording.forward_before and self.warns:
             before = recording.forward_before == "before"
