@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -34,7 +34,6 @@ __all__ = [
     "named_parameters_as_written",
     "trains",
     "unreached_parameters",
-    "with_ancestors",
 ]
 
 
@@ -126,25 +125,6 @@ def module_table(
             if uses > table[full]["params"]:
                 table[full]["shared"] = uses - table[full]["params"]
     return table
-
-
-def with_ancestors(paths: Iterable[str]) -> set[str]:
-    """`paths` and every module path above them, the root's `""` included (none if no path).
-
-    A path's parents are added until one already there: each path is cut once, so a model
-    nested 2,000 deep takes as long as 2,000 modules side by side, not the cube of its depth.
-
-    >>> sorted(with_ancestors(["enc.0.fc", "enc.1"]))
-    ['', 'enc', 'enc.0', 'enc.0.fc', 'enc.1']
-    """
-    needed: set[str] = set()
-    for path in paths:
-        while path not in needed:
-            needed.add(path)
-            if not path:
-                break
-            path = path.rpartition(".")[0]
-    return needed
 
 
 def _with_name_prefixes(model: torch.nn.Module) -> Iterator[tuple[str, str, Any, Any]]:

@@ -22,13 +22,14 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
+from nngraph._gc import gc_paused
 from nngraph.capture._bookkeeping import (
     SetupCheck,
     data_loading_unrecorded,
     in_bookkeeping,
     optimizer_steps_unrecorded,
 )
-from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
+from nngraph.capture._builder import grad_fn_of, tensors_in
 from nngraph.capture._calls import UNSCALE, about, changed_in_place, has_history
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish

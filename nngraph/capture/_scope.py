@@ -27,8 +27,8 @@ from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
 from nngraph.capture._given import call_keywords, named_items, yields_once
 from nngraph.capture._memory import storage_key
-from nngraph.capture._modules import module_table, with_ancestors
-from nngraph.graph._nodes import as_written
+from nngraph.capture._modules import module_table
+from nngraph.graph._nodes import as_written, with_ancestors
 
 __all__ = ["ModuleScope"]
 

@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from nngraph._compiled import uncompiled
+from nngraph._gc import gc_paused
 from nngraph._interrupts import interrupts_held
-from nngraph.capture._builder import gc_paused
 from nngraph.capture._common import (
     NNGraphWarning,
     drop_recording_frames,
