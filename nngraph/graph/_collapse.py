@@ -82,7 +82,7 @@ class Folding:
         >>> g = ng.trace(torch.nn.Sequential(torch.nn.Linear(2, 2)), torch.randn(1, 2))
         >>> folding = Folding(g)
         >>> [folding.collapse(d).number_of_nodes() for d in (0, 1)]
-        [3, 5]
+        [3, 6]
     """
 
     def __init__(self, g: Graph) -> None:
