@@ -6,12 +6,10 @@
 
 from __future__ import annotations
 
-import gc
 import math
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from typing import Any
 
 import torch
@@ -43,40 +41,6 @@ __all__ = [
 # where an upper-case letter starts a word, but not right after a digit: MaxPool2D -> max_pool2d
 _CAMEL = re.compile(r"(?<!^)(?<![0-9])(?=[A-Z])")
 _BACKWARD_SUFFIX = re.compile(r"Backward\d*$")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while building a graph.
-
-    Tens of thousands of new node dicts trigger full collections that free nothing (they are
-    all alive): on a 5,000-block chain they cost more than the capture itself.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    _GC_PAUSES.append(was_enabled)
-    try:
-        yield
-    finally:
-        _GC_PAUSES.pop()
-        if was_enabled:
-            gc.enable()
-
-
-#: whether the collector was on when each `gc_paused` block now running began, outermost first
-_GC_PAUSES: list[bool] = []
-
-
-def _collector_back_in_child() -> None:
-    """A process forked inside a paused block (a `DataLoader` worker started in `record()`)
-    never reaches the block's end: it gets the collector back now."""
-    if _GC_PAUSES and _GC_PAUSES[0]:
-        gc.enable()
-    _GC_PAUSES.clear()
-
-
-if hasattr(os, "register_at_fork"):  # POSIX
-    os.register_at_fork(after_in_child=_collector_back_in_child)
 
 
 ACCUMULATE_GRAD = torch._C._functions.AccumulateGrad  # type: ignore[attr-defined]

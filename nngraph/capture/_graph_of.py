@@ -8,11 +8,11 @@ from typing import Any
 import torch
 from torch.utils._pytree import tree_flatten
 
+from nngraph._gc import gc_paused
 from nngraph.capture._builder import (
     GraphBuilder,
     Names,
     autograd_node,
-    gc_paused,
 )
 from nngraph.capture._common import hidden, tensors_within
 from nngraph.capture._modules import fill_module_types, module_table, unreached_parameters

@@ -22,13 +22,14 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
+from nngraph._gc import gc_paused
 from nngraph.capture._bookkeeping import (
     SetupCheck,
     data_loading_unrecorded,
     in_bookkeeping,
     optimizer_steps_unrecorded,
 )
-from nngraph.capture._builder import gc_paused, grad_fn_of, tensors_in
+from nngraph.capture._builder import grad_fn_of, tensors_in
 from nngraph.capture._calls import UNSCALE, about, changed_in_place, has_history
 from nngraph.capture._common import NNGraphWarning, drop_recording_frames, hidden, next_sequence_nr
 from nngraph.capture._finish import finish
@@ -39,6 +40,7 @@ from nngraph.capture._naming import mark_unused, outermost_results, results_noth
 from nngraph.capture._patches import compiled_code_runs_eagerly, patched_function_apply
 from nngraph.capture._ran import TookPart, idle_model, idle_model_text, took_part
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._recursion import add_recursion_note
 from nngraph.capture._repeated import note_backward_roots
 from nngraph.capture._script import after_script_function
 from nngraph.capture._swap import swapped
@@ -227,6 +229,7 @@ class RecordBlock:
         block, recording = self._blocks.pop()
         suppressed = block.__exit__(*exc)
         if exc[1] is not None:  # the block's error shows as it would without the recording
+            add_recursion_note(exc[1])
             drop_recording_frames(exc[1])
         elif recording.forward_before and self.warns:
             before = recording.forward_before == "before"

@@ -30,6 +30,7 @@ import torch
 from torch.nn.parameter import is_lazy
 from torch.nn.utils import parametrize
 
+from nngraph._compiled import every_module
 from nngraph.capture._attributes import Attributes
 from nngraph.capture._common import NNGraphWarning, hidden
 from nngraph.capture._leaves import same_elements, same_values
@@ -46,7 +47,7 @@ class ModelState:
     """A model's flags, module slots, parameter and buffer values and `.grad`, to put back."""
 
     def __init__(self, model: torch.nn.Module, *, arguments: list[Any] | None = None) -> None:
-        registered = list(model.modules())
+        registered = every_module(model)
         #: each module's own attributes (`self.h = h.detach()`, a step counter, a cache list):
         #: a forward may rebind them, add new ones or change their containers. A TorchScript
         #: module keeps its attributes in C++, not in Python dicts: not these

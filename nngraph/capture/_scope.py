@@ -21,14 +21,14 @@ from torch.nn.modules import module as nn_module
 from torch.nn.parameter import is_lazy
 from torch.utils.hooks import RemovableHandle
 
-from nngraph._compiled import modules_as_written, uncompiled
+from nngraph._compiled import every_module, modules_as_written, uncompiled
 from nngraph.capture._builder import Names
 from nngraph.capture._common import hidden, memory_within, named_tensors_within
 from nngraph.capture._functorch import unwrapped
 from nngraph.capture._given import call_keywords, named_items, yields_once
 from nngraph.capture._memory import storage_key
 from nngraph.capture._modules import module_table
-from nngraph.graph._nodes import as_written
+from nngraph.graph._nodes import as_written, with_ancestors
 
 __all__ = ["ModuleScope"]
 
@@ -142,7 +142,7 @@ class ModuleScope:
         if original is not model:  # the compiled wrapper and what it wraps share the path
             self.paths.setdefault(id(model), prefix)
         if not self._roots:
-            self._model_modules = {id(model), *(id(m) for m in original.modules())}
+            self._model_modules = {id(model), *(id(m) for m in every_module(original))}
         elif self.on_new_root is not None:
             self.on_new_root(original)
         self._roots.append(original)
@@ -362,11 +362,8 @@ class ModuleScope:
         """Every module that ran, those of `owners` (modules whose parameters the graph holds:
         an embedding never called itself, whose weight a tied output layer uses), and their
         ancestors: path -> type and parameter count."""
-        needed: set[str] = set()
         owners = {as_written(path) for path in owners}  # `enc._orig_mod` -> `enc`
-        for path in [*self.modules, *(p for p in owners if p not in self.modules)]:
-            parts = path.split(".") if path else []
-            needed.update(".".join(parts[:i]) for i in range(len(parts) + 1))
+        needed = with_ancestors([*self.modules, *(p for p in owners if p not in self.modules)])
         table: dict[str, dict[str, Any]] = {}
         for root in self._roots:
             entries = self.names.tables[id(root)]

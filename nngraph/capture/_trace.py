@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from nngraph._compiled import uncompiled
+from nngraph._gc import gc_paused
 from nngraph._interrupts import interrupts_held
-from nngraph.capture._builder import gc_paused
 from nngraph.capture._common import (
     NNGraphWarning,
     drop_recording_frames,
@@ -44,6 +44,7 @@ from nngraph.capture._loss_reads import check_loss_reads_forward
 from nngraph.capture._modules import unreached_parameters
 from nngraph.capture._record import record
 from nngraph.capture._recorder import Recorder
+from nngraph.capture._recursion import add_recursion_note
 from nngraph.capture._restore import ModelState
 from nngraph.capture._wrong_inputs import check_has_forward, refuse_data_loaders
 from nngraph.errors import NNGraphError, stacklevel_outside
@@ -129,8 +130,10 @@ def trace(
     type, gets an `NNGraphError` that says to make it a tensor. Where the error names an
     iterator, a `Dataset` or a whole `(x, y)` batch given as an input, or is about the meta
     device where the weights are, a note under the error (Python 3.11 on) says what to give
-    instead: the error itself may be the forward's own. Inputs are given to the model as they
-    are (a list of lengths, a flag, a generator it reads), nothing is converted.
+    instead: the error itself may be the forward's own. A `RecursionError` met with modules
+    nested a few hundred deep (PyTorch's hook path takes one more frame per module call than
+    without nngraph) gets a note saying how to raise the limit. Inputs are given to the model
+    as they are (a list of lengths, a flag, a generator it reads), nothing is converted.
 
         >>> import torch, nngraph as ng
         >>> model = torch.nn.Linear(3, 1)
@@ -162,6 +165,7 @@ def trace(
         finally:
             _RUNNING.release()
     except BaseException as error:
+        add_recursion_note(error)  # a model nested a few hundred deep: how to raise the limit
         # its traceback ends where it ends without nngraph: in the user's forward or loss
         drop_recording_frames(error)
         raise

@@ -12,9 +12,10 @@ box is tangled.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import numbers
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -69,28 +70,58 @@ def collapse(g: Graph, depth: int) -> Graph:
         from nngraph.i18n import message
 
         raise NNGraphError(message("graph.error.depth", depth=depth))
-    order = forward_order(g)
-    boxes: dict[str, str] = {}  # box id -> module path
-    group = _first_groups(g, order, depth, boxes)
-    position = {n: i for i, n in enumerate(order)}
-    while True:
-        h = _fold(g, order, position, group, boxes)
-        tangled = _boxes_on_cycles(h, boxes)
-        if not tangled:
-            break
-        inside: dict[Any, list[Any]] = {box: [] for box in tangled}
-        for n in order:  # each tangled box's nodes, in forward order, in one pass
-            if group[n] in inside:
-                inside[group[n]].append(n)
-        # split the boxes that make a cycle on their own; only if none does, all on cycles
-        loops = [box for box in tangled if _makes_a_cycle(g, position, group, box, inside[box])]
-        for box in loops or tangled:
-            _untangle(g, order, position, group, boxes, box, inside[box])
-    h._source, h._where = g, group
-    modules = g.graph.get("modules")
-    if modules:  # kept in forward order: a copy or the JSON of `h` lists them so
-        h.graph["modules"] = {path: modules[path] for path in module_paths(g) if path in modules}
-    return h
+    return Folding(g).collapse(depth)
+
+
+class Folding:
+    """What collapsing `g` takes at any depth, worked out once: the forward order, the
+    parameter counts, types and settings of its modules. A picture that tries one depth after
+    another (a model nested 500 deep: 500 of them) uses one; `g` must not change meanwhile.
+
+        >>> import torch, nngraph as ng
+        >>> g = ng.trace(torch.nn.Sequential(torch.nn.Linear(2, 2)), torch.randn(1, 2))
+        >>> folding = Folding(g)
+        >>> [folding.collapse(d).number_of_nodes() for d in (0, 1)]
+        [3, 6]
+    """
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+        self.order = forward_order(g)
+        self.position = {n: i for i, n in enumerate(self.order)}
+        self.counts = param_counts(g)
+        self.types = module_types(g)
+        modules = g.graph.get("modules") or {}
+        self.configs = {p: _identity(info) for p, info in modules.items()}
+        self.paths = sorted(modules)  # for `_modules_below`
+        self._in_order: dict[str, Any] | None = None  # `modules` in forward order
+
+    def collapse(self, depth: int) -> Graph:
+        """`g` with every module `depth + 1` levels below the root folded to one box."""
+        g, order, position = self.g, self.order, self.position
+        boxes: dict[str, str] = {}  # box id -> module path
+        group = _first_groups(g, order, depth, boxes)
+        while True:
+            h = _fold(self, group, boxes)
+            tangled = _boxes_on_cycles(h, boxes)
+            if not tangled:
+                break
+            inside: dict[Any, list[Any]] = {box: [] for box in tangled}
+            for n in order:  # each tangled box's nodes, in forward order, in one pass
+                if group[n] in inside:
+                    inside[group[n]].append(n)
+            # split the boxes that make a cycle on their own; only if none does, all on cycles
+            loops = [b for b in tangled if _makes_a_cycle(g, position, group, b, inside[b])]
+            for box in loops or tangled:
+                _untangle(g, order, position, group, boxes, box, inside[box])
+        h._source, h._where = g, group
+        modules = g.graph.get("modules")
+        if modules:  # kept in forward order: a copy or the JSON of `h` lists them so
+            if self._in_order is None:
+                paths = module_paths(g, order)
+                self._in_order = {p: modules[p] for p in paths if p in modules}
+            h.graph["modules"] = dict(self._in_order)
+        return h
 
 
 def _box_of(module: str, depth: int) -> str | None:
@@ -243,15 +274,11 @@ def _stretches(
     return stretches
 
 
-def _fold(
-    g: Graph,
-    order: list[Any],
-    position: dict[Any, int],
-    group: dict[Any, Any],
-    boxes: dict[str, str],
-) -> Graph:
+def _fold(folding: Folding, group: dict[Any, Any], boxes: dict[str, str]) -> Graph:
     """The graph with each box's nodes drawn as one node. A module split into several boxes
     (one per call) counts its parameters in the first one only."""
+    g, order, position = folding.g, folding.order, folding.position
+    counts, types, configs = folding.counts, folding.types, folding.configs
     nodes = g._node
     members: dict[str, list[Any]] = {}
     for n in order:
@@ -259,10 +286,7 @@ def _fold(
             members.setdefault(group[n], []).append(n)
     h = type(g)()
     h.graph.update(g.graph)
-    counts = param_counts(g)
-    types = module_types(g)
-    configs = {p: _identity(info) for p, info in (g.graph.get("modules") or {}).items()}
-    below = _modules_below(g)
+    below = _modules_below(g, folding.paths, set(boxes.values()))
     leaving = {u for u, v in g.edges if group[u] != group[v]}  # nodes feeding another group
     claimed: set[str] = set()  # module paths whose parameters a box already counts
     for n in order:  # keeps forward order in the new graph, boxes at their first member
@@ -291,15 +315,27 @@ def _identity(info: dict[str, Any]) -> tuple[Any, ...]:
     return (info.get("config"), info.get("training"), info.get("registered", True), size)
 
 
-def _modules_below(g: Graph) -> dict[str, list[tuple[Any, ...]]]:
-    """Module path -> (path, type, settings, training flag) of every module below it in the
+def _modules_below(
+    g: Graph, paths: list[str], boxes: Iterable[str]
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Box path -> (path, type, settings, training flag) of every module below it in the
     module table, run or not: an eval-mode Dropout leaves no node, yet its `p` tells two
-    blocks apart."""
+    blocks apart. Only for `boxes`, each found by binary search in `paths`, the table's
+    paths sorted: those below `a.b` run from `a.b.` up to `a.b/` (`/` follows `.`), so a model
+    nested 500 deep is not walked from every module up to the root."""
+    table = g.graph.get("modules") or {}
     below: dict[str, list[tuple[Any, ...]]] = {}
-    for p, info in (g.graph.get("modules") or {}).items():
-        entry = (p, info.get("type"), info.get("config"), info.get("training"))
-        for above in itertools.islice(ancestors_of(p), 1, None):
-            below.setdefault(above, []).append(entry)
+    for box in boxes:
+        if box:
+            inside = paths[
+                bisect.bisect_left(paths, box + ".") : bisect.bisect_left(paths, box + "/")
+            ]
+        else:  # the root's: every other module
+            inside = [p for p in paths if p]
+        below[box] = [
+            (p, table[p].get("type"), table[p].get("config"), table[p].get("training"))
+            for p in inside
+        ]
     return below
 
 

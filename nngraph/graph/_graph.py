@@ -113,7 +113,7 @@ class Graph(nx.DiGraph):
 
         check_flag("collapse(fold_repeats=...)", fold_repeats)
         folded = collapse(self, depth)
-        return fold(folded) if fold_repeats else folded
+        return fold(folded, copy=False) if fold_repeats else folded
 
     @_explained
     def fold_repeats(self) -> Graph:

@@ -19,7 +19,7 @@ collapsed graph read back from its own JSON.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nngraph.graph._nodes import ancestors_of, forward_order, owner_module
 
@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 __all__ = ["module_paths"]
 
 
-def module_paths(g: Graph) -> list[str]:
-    """The module paths of `g`'s JSON `modules`, in their order (see the module's text)."""
+def module_paths(g: Graph, order: list[Any] | None = None) -> list[str]:
+    """The module paths of `g`'s JSON `modules`, in their order (see the module's text);
+    `order`: `forward_order(g)`, where the caller has it."""
     known = g.graph.get("modules") or {}
     paths: dict[str, None] = {"": None} if "" in known else {}  # an ordered set
-    for n in forward_order(g):
+    for n in forward_order(g) if order is None else order:
         new = []
         for path in ancestors_of(owner_module(g._node[n])):
             if path == "" or path in paths:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -30,6 +30,7 @@ __all__ = [
     "read_by_embedding",
     "renamed_lists",
     "weight_ops",
+    "with_ancestors",
 ]
 
 #: Every node attribute of docs/schema.md with the value it has where it does not apply.
@@ -166,6 +167,25 @@ def ancestors_of(path: str) -> Iterator[str]:
         if path == "":
             return
         path = path.rpartition(".")[0]
+
+
+def with_ancestors(paths: Iterable[str]) -> set[str]:
+    """`paths` and every module path above them, the root's `""` included (none if no path).
+
+    A path's parents are added until one already there: each path is cut once, so a model
+    nested 2,000 deep takes as long as 2,000 modules side by side, not the cube of its depth.
+
+    >>> sorted(with_ancestors(["enc.0.fc", "enc.1"]))
+    ['', 'enc', 'enc.0', 'enc.0.fc', 'enc.1']
+    """
+    needed: set[str] = set()
+    for path in paths:
+        while path not in needed:
+            needed.add(path)
+            if not path:
+                break
+            path = path.rpartition(".")[0]
+    return needed
 
 
 def owner_module(data: dict[str, Any]) -> str:

@@ -41,8 +41,9 @@ def block_id(signature: object) -> str:
     return hashlib.blake2b(repr(signature).encode(), digest_size=8).hexdigest()
 
 
-def fold_repeats(g: Graph) -> Graph:
-    """A new graph where back-to-back repeats of the same block of module boxes are one box."""
+def fold_repeats(g: Graph, *, copy: bool = True) -> Graph:
+    """A new graph where back-to-back repeats of the same block of module boxes are one box;
+    with `copy=False`, `g` itself where none repeats (a graph `collapse` has just made)."""
     ids: dict[Any, int] = {}  # block -> small int, so comparing blocks is cheap
     sig: dict[Any, int] = {}
     for n, d in g.nodes(data=True):
@@ -71,6 +72,8 @@ def fold_repeats(g: Graph) -> Graph:
                 folded[n] = run[0]
             i += period * times
 
+    if not runs and not copy:
+        return g
     h = type(g)()
     h.graph.update(g.graph)
     for n, data in g.nodes(data=True):

@@ -72,6 +72,18 @@ def _in_model(g: Graph, data: dict[str, Any]) -> bool:
     return data.get("module_type") is not None or bool(owner_module(data))
 
 
+def _by_backward(g: Graph, u: Any, v: Any) -> bool:
+    """Whether op `v`, which reads `u`, was made by a backward with `create_graph=True` (a
+    gradient penalty in forward): no recorded call made it, while one made `u`. The forward
+    does not go on there: a weight's transpose the backward reads is no module's output."""
+    read_by = g._node[v]
+    return (
+        read_by.get("kind") == "op"
+        and read_by.get("call") is None
+        and g._node[u].get("call") is not None
+    )
+
+
 def _main_result(g: Graph, position: dict[Any, int]) -> Any:
     """Among what the model returns that it made itself (of the outputs "Output shape(s)"
     shows, see `shown_outputs`), the last in forward order that is not a single number: the
@@ -96,13 +108,16 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
     # last, that `out, _ = self.rnn(x)` drops
     output: dict[str, Any] = {}
     going_on: dict[str, Any] = {}
+    dropped = set(g.graph.get("unused") or ())  # results the forward itself dropped
     for u, v in g.edges:
-        if g.nodes[u].get("kind") not in ("op", "module"):
+        if g.nodes[u].get("kind") not in ("op", "module") or _by_backward(g, u, v):
             continue  # a parameter feeding an op is not the module's output
         module_u, module_v = owner_module(g.nodes[u]), owner_module(g.nodes[v])
         goes_on = g._node[v].get("kind") != "output"
         for path in ancestors_of(module_u):
             if path == "":
+                if v in dropped or g._node[v].get("kind") in _LEAVES:
+                    break  # a layer's result dropped, or made a leaf the forward goes on with
                 if not (_in_model(g, g.nodes[u]) and not _in_model(g, g.nodes[v])):
                     break
             elif _inside(path, module_v):
@@ -166,6 +181,9 @@ def _module_rows(g: Graph, findings: list[dict[str, Any]]) -> list[tuple[str, ..
 
 
 _DATA_KINDS = ("input", "param", "buffer", "constant", "output")
+#: the kinds of node that start a graph: an op feeding one made it a leaf (`x.clone()
+#: .requires_grad_()` in forward), which the forward goes on with
+_LEAVES = _DATA_KINDS[:4]
 
 
 def _kind_text(kind: Any) -> str:

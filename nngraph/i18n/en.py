@@ -248,6 +248,17 @@ MESSAGES: dict[str, str] = {
         " its targets: x, y = next(iter(loader)), then ng.trace(model, x, loss=lambda out:"
         " loss_fn(out, y))"
     ),
+    # note under a RecursionError met while modules ran inside each other (see
+    # nngraph/capture/_recursion.py); {calls}: module calls in its traceback
+    "capture.recursion_limit": (
+        "nngraph: Python's recursion limit (sys.getrecursionlimit() = {limit}) was reached with"
+        " {calls} module calls running one inside another. Under trace() and record(), PyTorch"
+        " runs each module"
+        " call through one more Python function (its path for module hooks, which nngraph uses"
+        " to know which module runs), so a model nested this deep reaches the limit about a"
+        " fifth sooner than without nngraph. If the model is meant to be nested this deep,"
+        " raise the limit before the call: import sys; sys.setrecursionlimit({suggested})"
+    ),
     # notes under PyTorch's errors for label mistakes in the loss trace() calls (see
     # nngraph/capture/_label_errors.py); {shape}: the model output's shape, {n}: its rows
     "capture.label_note.float": (

@@ -249,6 +249,16 @@ MESSAGES: dict[str, str] = {
         " funkcji straty wartości docelowe: x, y = next(iter(loader)), potem ng.trace(model, x,"
         " loss=lambda out: loss_fn(out, y))"
     ),
+    "capture.recursion_limit": (
+        "nngraph: osiągnięto limit rekurencji Pythona (sys.getrecursionlimit() = {limit}),"
+        " gdy wywołania modułów, jedno w drugim, sięgały głębokości {calls}. W trace() i"
+        " record() PyTorch przepuszcza"
+        " każde wywołanie modułu przez jeszcze jedną funkcję Pythona (swoją ścieżkę dla hooków"
+        " modułów, których nngraph używa, by wiedzieć, który moduł działa), więc tak głęboko"
+        " zagnieżdżony model dochodzi do limitu o mniej więcej jedną piątą wcześniej niż bez"
+        " nngraph. Jeśli model ma być tak głęboko zagnieżdżony, podnieś limit przed"
+        " wywołaniem: import sys; sys.setrecursionlimit({suggested})"
+    ),
     "capture.label_note.float": (
         "nngraph: etykiety klas są liczbami zmiennoprzecinkowymi, a cross_entropy i nll_loss"
         " przyjmują indeksy klas, liczby całkowite (dtype torch.long): podaj y.long()."

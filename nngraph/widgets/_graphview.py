@@ -12,6 +12,7 @@ from typing import Any, cast
 import anywidget
 import traitlets
 
+from nngraph._gc import gc_paused
 from nngraph.errors import NNGraphError
 from nngraph.graph import Graph
 from nngraph.graph._nodes import counted
@@ -90,7 +91,8 @@ class _Graph(traitlets.Dict):
     def validate(self, obj: Any, value: Any) -> Any:
         if value is getattr(obj, "_checked_payload", _NOT_CHECKED):  # GraphView() checked it
             return value
-        return _payload(value)
+        with gc_paused():
+            return _payload(value)
 
 
 class _Choice(traitlets.Enum):
@@ -251,18 +253,19 @@ class GraphView(anywidget.AnyWidget):
         self._check_options(
             depth=depth, view=view, color_by=color_by, selected=selected, height=height, **kwargs
         )
-        payload = _payload(graph)
-        self._checked_payload: dict[str, Any] | None = payload  # the trait need not check it again
-        check_selected("GraphView", payload, selected)
-        super().__init__(
-            graph=payload,
-            depth=depth,
-            view=view,
-            color_by=color_by,
-            selected=selected,
-            height=height,
-            **{"messages": messages("graphview."), **kwargs},
-        )
+        with gc_paused():  # tens of thousands of node dicts made, none freed (see _gc.py)
+            payload = _payload(graph)
+            self._checked_payload: dict[str, Any] | None = payload  # the trait need not check it
+            check_selected("GraphView", payload, selected)
+            super().__init__(
+                graph=payload,
+                depth=depth,
+                view=view,
+                color_by=color_by,
+                selected=selected,
+                height=height,
+                **{"messages": messages("graphview."), **kwargs},
+            )
         del self._checked_payload  # a graph set later is checked, None too
         self._svg: str | None = None
         # the catalog holds the view weakly: its listener never keeps a dropped view alive
@@ -340,7 +343,8 @@ class GraphView(anywidget.AnyWidget):
         >>> view.close()
         """
         if self._svg is None:
-            self._svg = static_svg(self.graph, depth=self.depth, view=self.view)
+            with gc_paused():
+                self._svg = static_svg(self.graph, depth=self.depth, view=self.view)
         return self._svg
 
     @traitlets.observe("graph", "depth", "view")

@@ -14,7 +14,7 @@ from typing import Any
 import traitlets
 
 from nngraph.errors import NNGraphError, check_flag
-from nngraph.graph._nodes import ancestors_of
+from nngraph.graph._nodes import with_ancestors
 from nngraph.i18n import message
 from nngraph.monitor._history import check_max_points
 from nngraph.monitor._params import _nonnegative, _whole
@@ -155,10 +155,12 @@ def check_selected(widget: str, payload: dict[str, Any], selected: str) -> str:
         ...
         nngraph.errors.NNGraphError: GraphView(selected=...) got 'fc.weigth', ... 'n3' (fc.weight)?
     """
+    if not selected:
+        return selected
     nodes = payload.get("nodes") or []
     paths = {str(n.get("module") or "") for n in nodes}
     paths |= {str(m.get("path") or "") for m in payload.get("modules") or []}
-    paths = {above for p in paths for above in ancestors_of(p)}
+    paths = with_ancestors(paths)
     ids = {_browser_id(n.get("id")): n.get("name") for n in nodes}
     box = selected[2:] if selected[:2] in ("m:", "r:") else ""
     box = box.removesuffix("#more") if selected[:2] == "r:" else box  # a run's "N more" box

@@ -31,8 +31,10 @@ from xml.sax.saxutils import escape
 import networkx as nx
 
 from nngraph._oneline import left_to_right
+from nngraph.graph._collapse import Folding
 from nngraph.graph._dot_budget import dot_plan, ranks
 from nngraph.graph._nodes import count_text
+from nngraph.graph._repeats import fold_repeats
 from nngraph.i18n import message
 
 if TYPE_CHECKING:
@@ -123,9 +125,12 @@ def _collapsed(payload: dict[str, Any], depth: int | None) -> Graph:
     if depth is not None:
         return g.collapse(depth=max(0, depth))
     deepest = max((int(m.get("depth") or 0) for m in payload.get("modules") or []), default=0)
-    best = g.collapse(depth=0) if deepest > 0 else g
+    if deepest == 0:
+        return g
+    folding = Folding(g)  # what every depth's `g.collapse(depth=d)` would work out again
+    best = fold_repeats(folding.collapse(0), copy=False)
     for d in range(1, deepest + 1):
-        candidate = g.collapse(depth=d)
+        candidate = fold_repeats(folding.collapse(d), copy=False)
         if candidate.number_of_nodes() > START_BOXES:
             break
         best = candidate

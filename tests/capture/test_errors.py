@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import sys
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -935,6 +936,48 @@ def test_an_error_in_nested_modules_has_as_many_frames_as_without_the_recording(
     with pytest.raises(RuntimeError) as raised, ng.record(net):
         net(x)
     assert _frames(raised.value) == _frames(plain.value)
+
+
+def _nested(depth: int) -> nn.Module:
+    model: nn.Module = nn.Linear(4, 4)
+    for _ in range(depth - 1):
+        model = nn.Sequential(model)
+    return model
+
+
+@pytest.mark.parametrize("how", ["trace", "record"])
+def test_a_model_nested_past_the_recursion_limit_gets_a_note_and_is_left_as_it_was(
+    how: str,
+) -> None:
+    """With the recording's module hooks on, PyTorch runs each module call through one more
+    frame (`inner`): a model nested 200 deep runs without nngraph and not under it (zoo
+    sweep). The RecursionError stays, with a note saying why and how to raise the limit."""
+    model = _nested(sys.getrecursionlimit() // 3)  # 4 frames a level without nngraph, 5 with
+    x = torch.randn(2, 4)
+    before, hooks = snapshot(model), global_state()
+    with pytest.raises(RecursionError) as raised:
+        if how == "trace":
+            ng.trace(model, x, loss=total)
+        else:
+            with ng.record(model):
+                total(model(x)).backward()
+    (note,) = raised.value.__notes__
+    assert "module calls running one inside another" in note
+    assert f"sys.setrecursionlimit({2 * sys.getrecursionlimit() // 1000 * 1000})" in note
+    assert_unchanged(model, before)
+    assert global_state() == hooks
+
+
+def test_a_recursion_of_the_users_own_gets_no_note() -> None:
+    """A function calling itself without end, not modules nested deep: raising the limit
+    would not help."""
+
+    def endless(n: int) -> int:
+        return endless(n + 1)
+
+    with pytest.raises(RecursionError) as raised, ng.record():
+        endless(0)
+    assert not getattr(raised.value, "__notes__", None)
 
 
 class _BrokenDataset(torch.utils.data.Dataset[torch.Tensor]):

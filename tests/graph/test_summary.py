@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+import warnings
 from typing import Any
 
 import networkx as nx
@@ -131,6 +132,55 @@ def test_the_model_row_of_an_evaluation_shows_the_result_the_loss_reads():
         loss = nn.functional.cross_entropy(logits, y)
     assert loss.shape == aux.shape == ()
     assert rows(rec.graph.summary())["(model)"][2] == "[16, 5]"
+
+
+class _GradientPenalty(nn.Module):
+    """A WGAN-GP critic's loss made in forward: `autograd.grad(create_graph=True)` makes ops of
+    no recorded call that read the layers' values (a weight's transpose, [8, 1])."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.critic = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.clone().requires_grad_(True)  # a leaf the forward goes on with
+        score = self.critic(x)
+        (grad,) = torch.autograd.grad(score.sum(), x, create_graph=True)
+        return score.mean() + ((grad.norm(dim=1) - 1) ** 2).mean()
+
+
+@pytest.mark.parametrize("loss", [True, False])
+def test_the_model_row_of_a_gradient_penalty_in_forward_shows_what_it_returns(loss: bool):
+    """Zoo sweep: the row showed [8, 1], a transpose the double backward read, for a model
+    returning a number."""
+    torch.manual_seed(0)
+    model, x = _GradientPenalty(), torch.randn(6, 3)
+    g = ng.trace(model, x, loss=(lambda y: y) if loss else None)
+    assert model(x).shape == ()
+    table = rows(g.summary())
+    assert table["(model)"][2] == "[]"
+    assert table["critic.2"][2] == "[6, 1]"
+
+
+class _ReturnsText(nn.Module):
+    def __init__(self, returned: Any) -> None:
+        super().__init__()
+        self.fc, self.returned = nn.Linear(4, 2), returned
+
+    def forward(self, x: torch.Tensor) -> Any:
+        self.fc(x)  # computed, then dropped
+        return self.returned
+
+
+@pytest.mark.parametrize("returned", ["hello", None])
+def test_the_model_row_of_a_forward_returning_no_tensor_shows_no_shape(returned: Any):
+    """Zoo sweep: it showed [3, 2], the result of a layer the forward dropped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # None: "does forward end without `return`?"
+        g = ng.trace(_ReturnsText(returned), torch.randn(3, 4))
+    table = rows(g.summary())
+    assert table["(model)"][2] == "-"
+    assert table["fc"][2] == "[3, 2]"
 
 
 @pytest.mark.parametrize("batch_first", [False, True])
