@@ -236,13 +236,12 @@ def optimizer_steps_unrecorded(recorder: Recorder) -> Iterator[None]:
         recorder.steps.append(sys._getframe(1))  # the frame running this step
         recorder.stepped.update(id(p) for group in optimizer.param_groups for p in group["params"])
         recorder.stepped_unreached |= recorder.leaves.before_step(optimizer)
-        closure = kwargs.get("closure") or (args[1] if len(args) > 1 else None)
-        if not callable(closure) and recorder.leaves.all_reset(optimizer):
-            recorder.reset_before_step = True  # `zero_grad()` between `backward()` and `step()`
         if callable(kwargs.get("closure")):
             return args, {**kwargs, "closure": recorded(kwargs["closure"])}
         if len(args) > 1 and callable(args[1]):  # args[0] is the optimizer itself
             return (args[0], recorded(args[1]), *args[2:]), kwargs
+        if recorder.leaves.all_reset(optimizer):  # no closure to run a backward first
+            recorder.reset_before_step = True  # `zero_grad()` between `backward()` and `step()`
         return None
 
     def after(optimizer: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

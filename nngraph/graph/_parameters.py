@@ -83,7 +83,9 @@ def parameter_state(
                     cut.setdefault(key, n)
     trained = {_model_of(g, key) for key in reached}
     if g.graph.get("grads_reset_before_step") and reached:
-        first = next(n for n in order if learnable(g.nodes[n]) and g.nodes[n].get("grad"))
+        first = next(
+            n for n in order if learnable(g.nodes[n]) and g.nodes[n].get("grad") is not None
+        )
         findings.append(_reset_before_step(g, first))
     for key, n in cut.items():
         if key in reached:  # the layer learns through its other parameters

@@ -291,9 +291,8 @@ class Monitor(
         ):
             warnings.warn(said, UserWarning, stacklevel=stacklevel_outside(_NOT_USER_CODE))
         if self._model is not None and not self._unchanged.done:
-            counted = not self._evals and self._given is None  # each call an epoch: batches?
             said = self._unchanged.at_log(
-                self._model, values, epoch, step=step_f, counted=counted,
+                self._model, values, epoch, step=step_f, counted=self._each_call_counted(),
                 series=self.series, events=self._events,
             )  # fmt: skip
             if said is not None:

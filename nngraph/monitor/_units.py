@@ -48,8 +48,18 @@ class ReadingUnits:
             >>> mon.log(1, val_loss=1.0); mon._unit()
             'epoch'
         """
-        steps = not self._evals and self._given is None and is_validation(self.metric)
+        steps = self._each_call_counted() and is_validation(self.metric)
         return "step" if steps else "epoch"
+
+    def _each_call_counted(self) -> bool:
+        """Whether each call counts as an epoch so far: no validation yet, no ``epoch=``
+        (the calls may be batches).
+
+            >>> from nngraph.monitor import Monitor
+            >>> mon = Monitor(display=False); mon.log(1, loss=0.9); mon._each_call_counted()
+            True
+        """
+        return not self._evals and self._given is None
 
     def _outside_stamp(self) -> tuple[Literal["epoch", "step"], int]:
         """The unit and number an event from outside ``log()`` (a GradientWatch's) is stamped

@@ -485,12 +485,9 @@ def test_a_layer_whose_norms_were_all_nan_shows_nan_as_its_lowest_and_highest() 
     assert "inf" not in row and row.split()[1:] == ["nan", "nan", "nan"]
 
 
-@pytest.mark.parametrize("language", ["en", "pl"])
-def test_weights_mostly_about_zero_are_named_as_the_vanishing_gradients_cause(
-    language: str,
-) -> None:
-    """weight_decay=10 left every weight about 1e-7, and the watch said "a poor
-    initialisation (use nn.init.kaiming_normal_), a stack too deep" (sweep s33 S, finding 3)."""
+def shrunk_net() -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
+    """A ReLU net whose weights are all about zero (as a strong weight decay leaves them), with
+    a batch of data and labels."""
     torch.manual_seed(0)
     net = nn.Sequential(
         nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3)
@@ -498,7 +495,16 @@ def test_weights_mostly_about_zero_are_named_as_the_vanishing_gradients_cause(
     with torch.no_grad():
         for p in net.parameters():
             p.mul_(1e-4)
-    x, y = torch.randn(64, 10), torch.randint(0, 3, (64,))
+    return net, torch.randn(64, 10), torch.randint(0, 3, (64,))
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_weights_mostly_about_zero_are_named_as_the_vanishing_gradients_cause(
+    language: str,
+) -> None:
+    """weight_decay=10 left every weight about 1e-7, and the watch said "a poor
+    initialisation (use nn.init.kaiming_normal_), a stack too deep" (sweep s33 S, finding 3)."""
+    net, x, y = shrunk_net()
     i18n.set_language(language)
     watch = GradientWatch(net, patience=2)
     for _ in range(4):

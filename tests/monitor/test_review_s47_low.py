@@ -11,18 +11,12 @@ from torch.nn import functional as F
 
 from nngraph.monitor import Event, GradientWatch, Monitor, detectors
 from nngraph.monitor._cause_aside import watch_cause_first
+from tests.monitor.test_gradwatch_findings import shrunk_net
 
 
 def shrunk_watch() -> GradientWatch:
     """Weights about zero (as weight_decay=1 leaves them): a vanishing gradient, said."""
-    torch.manual_seed(0)
-    net = nn.Sequential(
-        nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3)
-    )
-    with torch.no_grad():
-        for p in net.parameters():
-            p.mul_(1e-4)
-    x, y = torch.randn(64, 10), torch.randint(0, 3, (64,))
+    net, x, y = shrunk_net()
     watch = GradientWatch(net, patience=2)
     for _ in range(4):
         net.zero_grad()
